@@ -1,0 +1,189 @@
+package com.todo.dapr;
+
+import com.todo.events.CloudEvent;
+import com.todo.events.Topic;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * The one way services talk to their Dapr sidecar: publish, state, jobs, service invocation and
+ * health. Transport failures and 5xx answers become {@link SidecarException}; answers that mean
+ * something to the caller (not found, ETag conflict) become return values.
+ */
+@ApplicationScoped
+public class DaprSidecar {
+
+  @Inject @RestClient DaprHttpApi api;
+
+  @Inject
+  @ConfigProperty(name = "dapr.pubsub", defaultValue = "pubsub")
+  String pubsub;
+
+  @Inject
+  @ConfigProperty(name = "dapr.statestore", defaultValue = "statestore")
+  String stateStore;
+
+  /**
+   * Publishes one event in structured mode, keyed by its owner so one user's events stay in order.
+   */
+  @Timeout(5000)
+  @Retry(maxRetries = 2, delay = 200, abortOn = IllegalArgumentException.class)
+  public void publish(Topic topic, CloudEvent event) {
+    try (Response r =
+        api.publish(pubsub, topic.topicName(), event.userId(), event.toJsonString())) {
+      if (r.getStatus() == 400) {
+        throw new IllegalArgumentException(
+            "sidecar refused event " + event.id() + ": " + r.readEntity(String.class));
+      }
+      expectSuccess(r, "publish of event " + event.id() + " to " + topic.topicName());
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable publishing event " + event.id(), e);
+    }
+  }
+
+  @Timeout(3000)
+  @Retry(maxRetries = 2, delay = 100)
+  public Optional<StateEntry> getState(String key) {
+    try (Response r = api.getState(stateStore, key)) {
+      if (r.getStatus() == 204 || r.getStatus() == 404) return Optional.empty();
+      expectSuccess(r, "read of state key " + key);
+      return Optional.of(new StateEntry(key, r.readEntity(String.class), r.getHeaderString("ETag")));
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable reading state key " + key, e);
+    }
+  }
+
+  /**
+   * Saves a value. With {@code etag} the write succeeds only if the stored ETag still matches; with
+   * {@code createOnly} (first-write concurrency, no ETag) only if the key does not exist yet.
+   *
+   * @return false when the condition failed (someone else wrote first)
+   */
+  @Timeout(3000)
+  @Retry(maxRetries = 2, delay = 100)
+  public boolean saveState(String key, String json, String etag, boolean createOnly) {
+    JsonObjectBuilder item =
+        Json.createObjectBuilder()
+            .add("key", key)
+            .add("value", Json.createReader(new java.io.StringReader(json)).readValue());
+    if (etag != null) item.add("etag", etag);
+    if (etag != null || createOnly) {
+      item.add("options", Json.createObjectBuilder().add("concurrency", "first-write"));
+    }
+    String body = Json.createArrayBuilder().add(item).build().toString();
+    try (Response r = api.saveState(stateStore, body)) {
+      if (r.getStatus() == 409) return false;
+      expectSuccess(r, "write of state key " + key);
+      return true;
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable writing state key " + key, e);
+    }
+  }
+
+  @Timeout(3000)
+  @Retry(maxRetries = 2, delay = 100)
+  public void deleteState(String key) {
+    try (Response r = api.deleteState(stateStore, key, null)) {
+      expectSuccess(r, "delete of state key " + key);
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable deleting state key " + key, e);
+    }
+  }
+
+  /**
+   * Schedules (or replaces) a job; the scheduler calls {@code POST /job/<name>} on this app.
+   *
+   * @param dueTime RFC 3339 instant or Go duration ("3s") of the first run, or null
+   * @param schedule cron or {@code @every 10s} for a recurring job, or null
+   */
+  @Timeout(5000)
+  @Retry(maxRetries = 2, delay = 200)
+  public void scheduleJob(String name, String dueTime, String schedule, JsonObject data) {
+    JsonObjectBuilder job = Json.createObjectBuilder().add("overwrite", true);
+    if (dueTime != null) job.add("dueTime", dueTime);
+    if (schedule != null) job.add("schedule", schedule);
+    if (data != null) job.add("data", data);
+    try (Response r = api.scheduleJob(name, job.build().toString())) {
+      expectSuccess(r, "scheduling of job " + name);
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable scheduling job " + name, e);
+    }
+  }
+
+  /** Deletes a job; a job that is already gone counts as deleted. */
+  @Timeout(5000)
+  @Retry(maxRetries = 2, delay = 200)
+  public void deleteJob(String name) {
+    try (Response r = api.deleteJob(name)) {
+      if (r.getStatus() == 404) return;
+      expectSuccess(r, "deletion of job " + name);
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable deleting job " + name, e);
+    }
+  }
+
+  /** The job as the sidecar describes it (JSON), or empty when there is no such job. */
+  @Timeout(5000)
+  public Optional<String> getJob(String name) {
+    try (Response r = api.getJob(name)) {
+      String body = readQuietly(r);
+      // Dapr answers an unknown job name with 404, or 500 "job not found" on some paths.
+      if (r.getStatus() == 404 || (r.getStatus() == 500 && body.contains("not found"))) {
+        return Optional.empty();
+      }
+      if (r.getStatus() / 100 != 2) {
+        throw new SidecarException("read of job " + name + " failed: HTTP " + r.getStatus() + " " + body);
+      }
+      return Optional.of(body);
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable reading job " + name, e);
+    }
+  }
+
+  /** Calls another app's method through service invocation; the callee's answer is returned. */
+  @Timeout(10000)
+  public InvocationResult invoke(String appId, String method, String idempotencyKey, String json) {
+    try (Response r = api.invoke(appId, method, idempotencyKey, json)) {
+      return new InvocationResult(r.getStatus(), r.hasEntity() ? r.readEntity(String.class) : "");
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable invoking " + appId + "/" + method, e);
+    }
+  }
+
+  /** True when the sidecar answers and its components are ready. */
+  @Timeout(2000)
+  public boolean healthy() {
+    try (Response r = api.outboundHealth()) {
+      return r.getStatus() / 100 == 2;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void expectSuccess(Response r, String what) {
+    if (r.getStatus() / 100 != 2) {
+      throw new SidecarException(what + " failed: HTTP " + r.getStatus() + " " + readQuietly(r));
+    }
+  }
+
+  private static String readQuietly(Response r) {
+    try {
+      return r.hasEntity() ? r.readEntity(String.class) : "";
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** The status and body of a service invocation. */
+  public record InvocationResult(int status, String body) {}
+}

@@ -1,0 +1,110 @@
+package com.todo.events;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One event of the contract in CloudEvents 1.0 JSON structured form. The same envelope is
+ * published through the sidecar ({@code application/cloudevents+json}) and delivered to clients.
+ *
+ * @param userId extension {@code userid}: owner of the aggregate and the Kafka partition key
+ * @param sequence extension {@code sequence}: the aggregate's version after the change
+ */
+public record CloudEvent(
+    String id,
+    String source,
+    String type,
+    String subject,
+    Instant time,
+    String dataSchema,
+    String userId,
+    long sequence,
+    JsonObject data) {
+
+  public static final String SPEC_VERSION = "1.0";
+  public static final String MEDIA_TYPE = "application/cloudevents+json";
+
+  public CloudEvent {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(data, "data");
+  }
+
+  public static CloudEvent of(
+      EventType type,
+      String id,
+      String source,
+      String subject,
+      Instant time,
+      String userId,
+      long sequence,
+      JsonObject data) {
+    return new CloudEvent(
+        id, source, type.type(), subject, time, type.dataSchemaUri(), userId, sequence, data);
+  }
+
+  public JsonObject toJson() {
+    JsonObjectBuilder b =
+        Json.createObjectBuilder()
+            .add("specversion", SPEC_VERSION)
+            .add("id", id)
+            .add("source", source)
+            .add("type", type)
+            .add("time", time.toString())
+            .add("datacontenttype", "application/json");
+    if (subject != null) b.add("subject", subject);
+    if (dataSchema != null) b.add("dataschema", dataSchema);
+    if (userId != null) b.add("userid", userId);
+    b.add("sequence", Long.toString(sequence));
+    return b.add("data", data).build();
+  }
+
+  /**
+   * Reads an event as delivered by the sidecar. Attributes the sidecar adds (topic, pubsubname,
+   * trace ids) are ignored.
+   *
+   * @throws IllegalArgumentException when a required attribute is missing or malformed
+   */
+  public static CloudEvent fromJson(JsonObject json) {
+    try {
+      JsonValue data = json.get("data");
+      if (!(data instanceof JsonObject)) {
+        throw new IllegalArgumentException("data is not a JSON object");
+      }
+      String seq = json.containsKey("sequence") ? json.getString("sequence") : "0";
+      return new CloudEvent(
+          json.getString("id"),
+          json.getString("source"),
+          json.getString("type"),
+          json.getString("subject", null),
+          Instant.parse(json.getString("time")),
+          json.getString("dataschema", null),
+          json.getString("userid", null),
+          Long.parseLong(seq),
+          (JsonObject) data);
+    } catch (NullPointerException | ClassCastException | java.time.DateTimeException e) {
+      throw new IllegalArgumentException("not a CloudEvent of the todo contract: " + e, e);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("sequence is not a decimal number", e);
+    }
+  }
+
+  public static CloudEvent fromJson(String json) {
+    try (var reader = Json.createReader(new StringReader(json))) {
+      return fromJson(reader.readObject());
+    } catch (jakarta.json.JsonException e) {
+      throw new IllegalArgumentException("malformed JSON: " + e.getMessage(), e);
+    }
+  }
+
+  public String toJsonString() {
+    return toJson().toString();
+  }
+}
