@@ -11,7 +11,7 @@ CACHE="${TODO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/todo-platform}/dapr/$DAPR_V
 
 log() { echo "[dapr-runtime] $*" >&2; }
 
-version_of() { "$1" --version 2>/dev/null | sed -n 's/^Version: *//p' | head -n1; }
+version_of() { "$1" --version 2>/dev/null | head -n1 | sed "s/^Version: *//"; }
 
 for dir in "${DAPR_HOME:+$DAPR_HOME/bin}" "$HOME/.dapr/bin" "$CACHE"; do
   [ -n "$dir" ] || continue

@@ -72,6 +72,14 @@ public class DaprSidecar {
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100)
   public boolean saveState(String key, String json, String etag, boolean createOnly) {
+    return saveState(key, json, etag, createOnly, 0);
+  }
+
+  /** As {@link #saveState(String, String, String, boolean)}, expiring after {@code ttlSeconds} (0 = never). */
+  @Timeout(3000)
+  @Retry(maxRetries = 2, delay = 100)
+  public boolean saveState(
+      String key, String json, String etag, boolean createOnly, long ttlSeconds) {
     JsonObjectBuilder item =
         Json.createObjectBuilder()
             .add("key", key)
@@ -79,6 +87,9 @@ public class DaprSidecar {
     if (etag != null) item.add("etag", etag);
     if (etag != null || createOnly) {
       item.add("options", Json.createObjectBuilder().add("concurrency", "first-write"));
+    }
+    if (ttlSeconds > 0) {
+      item.add("metadata", Json.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
     }
     String body = Json.createArrayBuilder().add(item).build().toString();
     try (Response r = api.saveState(stateStore, body)) {

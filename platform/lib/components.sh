@@ -1,0 +1,371 @@
+# shellcheck shell=bash
+# How each part of the local platform is obtained, started, checked and stopped. Sourced by ./dev.
+
+# --- build -------------------------------------------------------------------
+# The WARs are stale when any source of the reactor is newer than the oldest WAR.
+wars_stale() {
+  local svc war oldest=""
+  for svc in "${SERVICES[@]}"; do
+    war="$ROOT/liberty-apps/$svc/target/$svc.war"
+    [ -f "$war" ] || return 0
+    if [ -z "$oldest" ] || [ "$war" -ot "$oldest" ]; then oldest="$war"; fi
+  done
+  [ -n "$(find "$ROOT/pom.xml" "$ROOT/liberty-apps" -newer "$oldest" -type f \
+      -not -path '*/target/*' -print -quit)" ]
+}
+
+build_wars() {
+  if [ -n "${TODO_NO_BUILD:-}" ]; then return 0; fi
+  if wars_stale; then
+    say "building the services (mvn package)"
+    (cd "$ROOT" && mvn -B -q package -DskipTests) || die "the build failed (mvn -B package -DskipTests shows why)"
+  fi
+}
+
+# --- tools -------------------------------------------------------------------
+require_tools() {
+  local missing=()
+  command -v java >/dev/null || missing+=("Java 17 (openjdk-17-jdk)")
+  command -v mvn >/dev/null || missing+=("Maven (maven)")
+  command -v curl >/dev/null || missing+=("curl")
+  command -v openssl >/dev/null || missing+=("openssl")
+  command -v unzip >/dev/null || missing+=("unzip")
+  command -v ss >/dev/null || missing+=("ss (iproute2)")
+  [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]}"
+}
+
+apt_install() {
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian packages: $*"
+    if [ ! -f "$DEV/.apt-updated" ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || return 1
+      mkdir -p "$DEV" && touch "$DEV/.apt-updated"
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  else
+    return 1
+  fi
+}
+
+# --- Dapr runtime ------------------------------------------------------------
+DAPR_BIN=""
+ensure_dapr() {
+  [ -n "$DAPR_BIN" ] && return 0
+  DAPR_BIN="$(DAPR_VERSION="$DAPR_VERSION" "$ROOT/platform/lib/dapr-runtime.sh")" ||
+    die "could not obtain Dapr $DAPR_VERSION (see the messages above)"
+}
+
+# --- Kafka -------------------------------------------------------------------
+KAFKA_LIBS="$CACHE/kafka/$KAFKA_VERSION/libs"
+TOPICS=(task-events reminder-events recurring-events)
+
+ensure_kafka_libs() {
+  [ -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ] && return 0
+  say "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central"
+  mkdir -p "$KAFKA_LIBS.tmp"
+  (cd "$ROOT" && mvn -B -q -f platform/kafka/pom.xml dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS.tmp") || die "could not fetch the Kafka jars"
+  rm -rf "$KAFKA_LIBS" && mv "$KAFKA_LIBS.tmp" "$KAFKA_LIBS"
+}
+
+kafka_java() { java -Xms64m -Xmx256m -cp "$KAFKA_LIBS/*" "$@"; }
+
+start_kafka() {
+  is_running kafka && return 0
+  require_free_port kafka "$KAFKA_PORT"
+  require_free_port kafka "$KAFKA_CONTROLLER_PORT"
+  ensure_kafka_libs
+  local dir="$DEV/kafka"
+  mkdir -p "$dir/data"
+  cat >"$dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/data
+num.partitions=3
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=168
+num.network.threads=2
+num.io.threads=2
+background.threads=2
+EOF
+  cat >"$dir/log4j2.properties" <<'EOF'
+rootLogger.level=WARN
+rootLogger.appenderRef.stdout.ref=STDOUT
+appender.stdout.type=Console
+appender.stdout.name=STDOUT
+appender.stdout.layout.type=PatternLayout
+appender.stdout.layout.pattern=[%d] %p %m (%c)%n
+logger.kafka.name=kafka
+logger.kafka.level=INFO
+logger.server.name=kafka.server.KafkaRaftServer
+logger.server.level=INFO
+EOF
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    local id
+    id="$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null)"
+    kafka_java -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool format \
+      --standalone -t "$id" -c "$dir/server.properties" >>"$(logfile kafka)" 2>&1 ||
+      { show_log_tail kafka; die "formatting the Kafka log directory failed"; }
+  fi
+  start_bg kafka java -Xms128m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -Dlog4j2.configurationFile="$dir/log4j2.properties" -cp "$KAFKA_LIBS/*" kafka.Kafka "$dir/server.properties"
+}
+
+kafka_topics() { kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" "$@" 2>/dev/null; }
+
+# The three topics and their dead-letter topics, 3 partitions each (the unit of consumer parallelism).
+ensure_topics() {
+  local existing t
+  existing="$(kafka_topics --list)" || die "cannot list Kafka topics"
+  for t in "${TOPICS[@]}"; do
+    for name in "$t" "$t.dlq"; do
+      grep -qx "$name" <<<"$existing" && continue
+      kafka_topics --create --if-not-exists --topic "$name" --partitions 3 --replication-factor 1 >/dev/null ||
+        die "cannot create Kafka topic $name"
+    done
+  done
+}
+
+# --- Redis -------------------------------------------------------------------
+redis_ping() { exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" && printf 'PING\r\n' >&3 && timeout 2 head -c 5 <&3 | grep -q PONG; }
+
+start_redis() {
+  is_running redis && return 0
+  if port_open "$REDIS_PORT"; then
+    redis_ping || die "port $REDIS_PORT is taken by something that does not answer as Redis: $(port_owner "$REDIS_PORT")"
+    echo "reuse" >"$DEV/run/redis.reused"
+    return 0
+  fi
+  command -v redis-server >/dev/null || apt_install redis-server ||
+    die "Redis is not installed: install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)"
+  mkdir -p "$DEV/redis"
+  start_bg redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DEV/redis" \
+    --appendonly yes --save "" --daemonize no --maxmemory 256mb
+}
+
+# --- PostgreSQL --------------------------------------------------------------
+PG_BIN=""
+find_pg() {
+  local d
+  for d in "$(dirname "$(readlink -f "$(command -v initdb 2>/dev/null || echo /nonexistent/x)")")" /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && [ -x "$d/postgres" ] && { PG_BIN="$d"; return 0; }
+  done
+  return 1
+}
+
+pg_login_ok() { PGPASSWORD="$PG_PASSWORD" psql -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -Atqc 'select 1' >/dev/null 2>&1; }
+
+start_postgres() {
+  is_running postgres && return 0
+  if port_open "$PG_PORT"; then
+    # A PostgreSQL already runs: use it when our role works, or create the role as its superuser.
+    if ! pg_login_ok; then
+      if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 &&
+        runuser -u postgres -- psql -p "$PG_PORT" -Atqc 'select 1' >/dev/null 2>&1; then
+        runuser -u postgres -- psql -p "$PG_PORT" -qc "CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'" >/dev/null 2>&1 || true
+        runuser -u postgres -- psql -p "$PG_PORT" -qc "CREATE DATABASE $PG_DB OWNER $PG_USER" >/dev/null 2>&1 || true
+      fi
+      pg_login_ok || die "PostgreSQL on port $PG_PORT does not accept user '$PG_USER' (password '$PG_PASSWORD') on database '$PG_DB'.
+       Create them (CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'; CREATE DATABASE $PG_DB OWNER $PG_USER;) or stop that server."
+    fi
+    echo "reuse" >"$DEV/run/postgres.reused"
+    return 0
+  fi
+  if ! find_pg; then
+    # Keep the package from creating and starting a cluster of its own on our port.
+    if [ "$(id -u)" -eq 0 ] && [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+      mkdir -p /etc/postgresql-common && echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
+    fi
+    apt_install postgresql postgresql-client && find_pg ||
+      die "PostgreSQL is not installed: install it (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql@16)"
+  fi
+  command -v psql >/dev/null || apt_install postgresql-client || die "psql is missing (apt-get install postgresql-client)"
+  local dir="$DEV/postgres"
+  mkdir -p "$dir/run"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    as_pg_user "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >>"$(logfile postgres)" 2>&1 ||
+      { show_log_tail postgres; die "initdb failed"; }
+  fi
+  local cmd=("$PG_BIN/postgres" -D "$dir/data" -p "$PG_PORT" -k "$dir/run"
+    -c listen_addresses=127.0.0.1 -c shared_buffers=64MB -c max_connections=60)
+  [ "$(id -u)" -eq 0 ] && cmd=(runuser -u postgres -- "${cmd[@]}")
+  start_bg postgres "${cmd[@]}"
+  wait_for postgres 30 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"
+  if ! pg_login_ok; then
+    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'" >/dev/null
+    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $PG_DB OWNER $PG_USER" >/dev/null
+  fi
+}
+
+# --- Dapr scheduler ----------------------------------------------------------
+start_scheduler() {
+  is_running scheduler && return 0
+  require_free_port scheduler "$SCHEDULER_PORT"
+  require_free_port scheduler "$SCHEDULER_ETCD_PORT"
+  mkdir -p "$DEV/scheduler/data"
+  start_bg scheduler "$DAPR_BIN/scheduler" --mode standalone \
+    --listen-address 127.0.0.1 --port "$SCHEDULER_PORT" \
+    --healthz-listen-address 127.0.0.1 --healthz-port "$SCHEDULER_HEALTH_PORT" \
+    --metrics-port "$SCHEDULER_METRICS_PORT" \
+    --etcd-data-dir "$DEV/scheduler/data" --etcd-client-port "$SCHEDULER_ETCD_PORT" \
+    --etcd-initial-cluster "dapr-scheduler-server-0=http://127.0.0.1:$SCHEDULER_ETCD_PEER_PORT" \
+    --etcd-client-listen-address 127.0.0.1
+}
+scheduler_ready() { http_ok "http://127.0.0.1:$SCHEDULER_HEALTH_PORT/healthz"; }
+
+# --- secrets of the local platform ------------------------------------------
+# Generated on first run, never committed: the tokens between apps and sidecars, the dev JWT
+# issuer's key pair, and the connection settings that Kubernetes keeps in Secrets.
+ensure_secrets() {
+  local s="$DEV/secrets"
+  mkdir -p "$s"
+  chmod 700 "$s"
+  if [ ! -f "$s/tokens.env" ]; then
+    printf 'DAPR_API_TOKEN=%s\nAPP_API_TOKEN=%s\n' "$(openssl rand -hex 24)" "$(openssl rand -hex 24)" >"$s/tokens.env"
+  fi
+  if [ ! -f "$s/jwt-private.pem" ]; then
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$s/jwt-private.pem" 2>/dev/null
+    openssl pkey -in "$s/jwt-private.pem" -pubout -out "$s/jwt-public.pem"
+  fi
+  chmod 600 "$s"/*
+  # The same secret names and keys as the Kubernetes Secrets (see gitops/README.md).
+  cat >"$s/dapr-secrets.json" <<EOF
+{
+  "redis-connection": {"host": "127.0.0.1:$REDIS_PORT", "password": ""},
+  "kafka-connection": {"brokers": "127.0.0.1:$KAFKA_PORT"}
+}
+EOF
+  mkdir -p "$DEV/dapr"
+  # Serves secretKeyRef lookups under the name the Kubernetes built-in store has.
+  cat >"$DEV/dapr/local-secretstore.yaml" <<EOF
+apiVersion: dapr.io/v1alpha1
+kind: Component
+metadata:
+  name: kubernetes
+spec:
+  type: secretstores.local.file
+  version: v1
+  metadata:
+    - name: secretsFile
+      value: $s/dapr-secrets.json
+    - name: multiValued
+      value: "true"
+EOF
+}
+
+load_tokens() {
+  # shellcheck disable=SC1091
+  set -a && . "$DEV/secrets/tokens.env" && set +a
+}
+
+JWT_ISSUER="https://dev.todo.local"
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+# A JWT for USER from the local dev issuer, valid for 12 hours.
+make_token() {
+  local user="$1" now header payload sig
+  [ -f "$DEV/secrets/jwt-private.pem" ] || ensure_secrets
+  now="$(date +%s)"
+  header="$(printf '{"alg":"RS256","typ":"JWT","kid":"dev"}' | b64url)"
+  payload="$(printf '{"iss":"%s","sub":"%s","upn":"%s","groups":["user"],"iat":%d,"exp":%d,"jti":"%s"}' \
+    "$JWT_ISSUER" "$user" "$user" "$now" $((now + 43200)) "$(openssl rand -hex 12)" | b64url)"
+  sig="$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$DEV/secrets/jwt-private.pem" -binary | b64url)"
+  printf '%s.%s.%s\n' "$header" "$payload" "$sig"
+}
+
+# --- Liberty and the sidecars ------------------------------------------------
+WLP="$CACHE/openliberty/$LIBERTY_VERSION/wlp"
+ensure_liberty() {
+  [ -x "$WLP/bin/server" ] && return 0
+  say "fetching the Open Liberty $LIBERTY_VERSION runtime from Maven Central"
+  local tmp="$CACHE/openliberty/$LIBERTY_VERSION.tmp"
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  (cd "$ROOT" && mvn -B -q -N dependency:copy \
+      -Dartifact="io.openliberty:openliberty-runtime:$LIBERTY_VERSION:zip" -DoutputDirectory="$tmp") ||
+    die "could not fetch io.openliberty:openliberty-runtime:$LIBERTY_VERSION"
+  unzip -q "$tmp/openliberty-runtime-$LIBERTY_VERSION.zip" -d "$tmp" && rm "$tmp"/*.zip
+  rm -rf "$CACHE/openliberty/$LIBERTY_VERSION" && mkdir -p "$CACHE/openliberty" &&
+    mv "$tmp" "$CACHE/openliberty/$LIBERTY_VERSION"
+}
+
+# Lays out .dev/liberty/servers/SVC from the service's own server.xml and WAR.
+prepare_server() {
+  local svc="$1" dir="$DEV/liberty/servers/$1"
+  mkdir -p "$dir/apps" "$dir/jdbc"
+  cp "$ROOT/liberty-apps/$svc/src/main/liberty/config/server.xml" "$dir/server.xml"
+  cmp -s "$ROOT/liberty-apps/$svc/target/$svc.war" "$dir/apps/$svc.war" ||
+    cp "$ROOT/liberty-apps/$svc/target/$svc.war" "$dir/apps/$svc.war"
+  if [ -d "$ROOT/liberty-apps/$svc/target/jdbc" ]; then cp "$ROOT/liberty-apps/$svc/target/jdbc/"*.jar "$dir/jdbc/"; fi
+  cat >"$dir/jvm.options" <<EOF
+-Xms32m
+-Xmx${TODO_SERVICE_HEAP:-192m}
+-XX:+UseSerialGC
+-XX:MaxMetaspaceSize=160m
+-XX:ReservedCodeCacheSize=64m
+-Xss512k
+EOF
+  cat >"$dir/server.env" <<EOF
+HTTP_PORT=$(app_port "$svc")
+HTTP_HOST=127.0.0.1
+DAPR_HTTP_PORT=$(dapr_http_port "$svc")
+DAPR_API_TOKEN=$DAPR_API_TOKEN
+APP_API_TOKEN=$APP_API_TOKEN
+MP_JWT_VERIFY_ISSUER=$JWT_ISSUER
+MP_JWT_VERIFY_PUBLICKEY_LOCATION=file:$DEV/secrets/jwt-public.pem
+DB_HOST=127.0.0.1
+DB_PORT=$PG_PORT
+DB_NAME=$PG_DB
+DB_USER=$PG_USER
+DB_PASSWORD=$PG_PASSWORD
+${TODO_SERVICE_ENV_EXTRA:-}
+EOF
+}
+
+start_service() {
+  local svc="$1"
+  is_running "$svc" && return 0
+  require_free_port "$svc" "$(app_port "$svc")"
+  prepare_server "$svc"
+  start_bg "$svc" env WLP_USER_DIR="$DEV/liberty" "$WLP/bin/server" run "$svc"
+}
+
+start_sidecar() {
+  local svc="$1" name="daprd-$1"
+  is_running "$name" && return 0
+  require_free_port "$name" "$(dapr_http_port "$svc")"
+  require_free_port "$name" "$(dapr_grpc_port "$svc")"
+  # The very files of dapr-config/ (resources and the in-cluster Kafka variant) plus the
+  # local secret store: only connection settings differ from Kubernetes, and they are secrets.
+  start_bg "$name" env DAPR_API_TOKEN="$DAPR_API_TOKEN" APP_API_TOKEN="$APP_API_TOKEN" \
+    "$DAPR_BIN/daprd" --mode standalone --app-id "$svc" \
+    --app-port "$(app_port "$svc")" --app-protocol http --app-channel-address 127.0.0.1 \
+    --dapr-listen-addresses 127.0.0.1 \
+    --dapr-http-port "$(dapr_http_port "$svc")" --dapr-grpc-port "$(dapr_grpc_port "$svc")" \
+    --dapr-internal-grpc-port "$(dapr_internal_port "$svc")" --metrics-port "$(dapr_metrics_port "$svc")" \
+    --resources-path "$ROOT/dapr-config/resources" \
+    --resources-path "$ROOT/dapr-config/kafka/in-cluster" \
+    --resources-path "$DEV/dapr" \
+    --config "$ROOT/dapr-config/resources/configuration.yaml" \
+    --scheduler-host-address "127.0.0.1:$SCHEDULER_PORT" \
+    --enable-app-health-check --app-health-check-path /health/ready \
+    --app-health-probe-interval 3 --app-health-threshold 3 \
+    --dapr-graceful-shutdown-seconds 5 --log-level "${TODO_DAPR_LOG_LEVEL:-info}"
+}
+
+sidecar_ready() { http_ok "http://127.0.0.1:$(dapr_http_port "$1")/v1.0/healthz/outbound"; }
+service_ready() { http_ok "http://127.0.0.1:$(app_port "$1")/health/ready"; }
