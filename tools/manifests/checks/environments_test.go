@@ -1,0 +1,95 @@
+package checks
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"todo.local/tools/manifests/internal/manifest"
+)
+
+// isKafkaObject tells the objects that belong to a Kafka variant: the Strimzi
+// resources, the pub/sub Component and the Secret with the broker address.
+func isKafkaObject(o manifest.Object) bool {
+	switch {
+	case o.GVK().Group == "kafka.strimzi.io":
+		return true
+	case o.GVK().Group == "dapr.io" && o.Kind() == "Component" && o.Name() == "pubsub":
+		return true
+	case o.Kind() == "Secret" && o.Name() == "kafka-connection":
+		return true
+	}
+	return false
+}
+
+var imageDigest = regexp.MustCompile(`@sha256:[0-9a-f]{64}`)
+
+// withoutDigests replaces image digests in a workload, which promotion
+// changes independently per environment.
+func withoutDigests(o manifest.Object) any {
+	content := manifest.DeepCopy(o.Content)
+	for _, list := range []string{"initContainers", "containers"} {
+		for _, c := range manifest.List(content, "spec", "template", "spec", list) {
+			m := c.(map[string]any)
+			if image, ok := m["image"].(string); ok {
+				m["image"] = imageDigest.ReplaceAllString(image, "@sha256:<digest>")
+			}
+		}
+	}
+	return content
+}
+
+// TestEnvironmentsDifferOnlyInKafka: apart from the Kafka objects and the
+// image digests, Minikube and the cloud render the same objects, field for
+// field. Anything else that differs would be an untested difference.
+func TestEnvironmentsDifferOnlyInKafka(t *testing.T) {
+	minikube, cloud := index(build(t, minikubeOverlay)), index(build(t, cloudOverlay))
+	keys := map[string]bool{}
+	for k := range minikube {
+		keys[k] = true
+	}
+	for k := range cloud {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, key := range sorted {
+		m, inMinikube := minikube[key]
+		c, inCloud := cloud[key]
+		o := m
+		if !inMinikube {
+			o = c
+		}
+		if isKafkaObject(o) {
+			continue
+		}
+		t.Run(subtestName(o), func(t *testing.T) {
+			switch {
+			case !inCloud:
+				t.Fatalf("%s is rendered for minikube only", o.ID())
+			case !inMinikube:
+				t.Fatalf("%s is rendered for cloud only", o.ID())
+			}
+			if diffs := differences(withoutDigests(m), withoutDigests(c)); len(diffs) > 0 {
+				t.Errorf("%s differs between minikube and cloud (minikube != cloud):\n  %s", o.ID(), strings.Join(diffs, "\n  "))
+			}
+		})
+	}
+	t.Run("Kafka variants", func(t *testing.T) {
+		for name, objects := range map[string]map[string]manifest.Object{"minikube": minikube, "cloud": cloud} {
+			if _, ok := objects["dapr.io/Component pubsub"]; !ok {
+				t.Errorf("%s renders no pub/sub Component", name)
+			}
+		}
+		for _, o := range minikube {
+			if o.GVK().Group == "kafka.strimzi.io" && o.Kind() == "Kafka" {
+				return
+			}
+		}
+		t.Errorf("minikube renders no Strimzi Kafka")
+	})
+}
