@@ -120,7 +120,7 @@ EOF
       --standalone -t "$id" -c "$dir/server.properties" >>"$(logfile kafka)" 2>&1 ||
       { show_log_tail kafka; die "formatting the Kafka log directory failed"; }
   fi
-  start_bg kafka java -Xms128m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+  start_bg kafka env MALLOC_ARENA_MAX=2 java -Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m \
     -Dlog4j2.configurationFile="$dir/log4j2.properties" -cp "$KAFKA_LIBS/*" kafka.Kafka "$dir/server.properties"
 }
 
@@ -307,17 +307,22 @@ ensure_liberty() {
 prepare_server() {
   local svc="$1" dir="$DEV/liberty/servers/$1"
   mkdir -p "$dir/apps" "$dir/jdbc"
-  cp "$ROOT/liberty-apps/$svc/src/main/liberty/config/server.xml" "$dir/server.xml"
+  cp -r "$ROOT/liberty-apps/$svc/src/main/liberty/config/." "$dir/"
   cmp -s "$ROOT/liberty-apps/$svc/target/$svc.war" "$dir/apps/$svc.war" ||
     cp "$ROOT/liberty-apps/$svc/target/$svc.war" "$dir/apps/$svc.war"
   if [ -d "$ROOT/liberty-apps/$svc/target/jdbc" ]; then cp "$ROOT/liberty-apps/$svc/target/jdbc/"*.jar "$dir/jdbc/"; fi
+  # Lean JVMs: 2 cores and one laptop run the whole platform (README: "Memory").
+  # task-service takes the request load, so it keeps C2 and a larger heap.
+  local heap=128m jit="-XX:TieredStopAtLevel=1"
+  [ "$svc" = task-service ] && heap=256m jit="-XX:CICompilerCount=2"
   cat >"$dir/jvm.options" <<EOF
 -Xms32m
--Xmx${TODO_SERVICE_HEAP:-192m}
+-Xmx${TODO_SERVICE_HEAP:-$heap}
 -XX:+UseSerialGC
--XX:MaxMetaspaceSize=160m
--XX:ReservedCodeCacheSize=64m
+-XX:MaxMetaspaceSize=128m
+-XX:ReservedCodeCacheSize=48m
 -Xss512k
+$jit
 EOF
   cat >"$dir/server.env" <<EOF
 HTTP_PORT=$(app_port "$svc")
@@ -332,6 +337,7 @@ DB_PORT=$PG_PORT
 DB_NAME=$PG_DB
 DB_USER=$PG_USER
 DB_PASSWORD=$PG_PASSWORD
+MALLOC_ARENA_MAX=2
 ${TODO_SERVICE_ENV_EXTRA:-}
 EOF
 }

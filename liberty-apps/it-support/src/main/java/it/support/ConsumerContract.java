@@ -1,0 +1,113 @@
+package it.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every event consumer guarantees on its sidecar-only routes (design/events.md, "Rules for
+ * consumers"), checked on the deployed WAR against the real sidecar and state store. A service's
+ * Arquillian test extends this and names one of its routes.
+ */
+public abstract class ConsumerContract {
+
+  protected final ServiceUnderTest service = new ServiceUnderTest();
+
+  /** A route of this service, e.g. {@code /events/task.created.v1}, and the type it receives. */
+  protected abstract String route();
+
+  protected String type() {
+    return "com.todo." + route().substring("/events/".length());
+  }
+
+  /** A valid task.created/updated/... event (the task-events routes); override for other topics. */
+  protected JsonObject validEvent() {
+    String taskId = UUID.randomUUID().toString();
+    String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    var data =
+        Json.createObjectBuilder()
+            .add("id", taskId)
+            .add("userId", "it-user")
+            .add("title", "write the tests")
+            .add("status", "open")
+            .add("priority", "none")
+            .add("tags", Json.createArrayBuilder())
+            .add("timeZone", "UTC")
+            .add("reminders", Json.createArrayBuilder())
+            .add("version", 1)
+            .add("createdAt", now)
+            .add("updatedAt", now);
+    if (type().contains(".updated.")) data.add("changed", Json.createArrayBuilder().add("title"));
+    if (type().contains(".deleted.")) {
+      data = Json.createObjectBuilder().add("id", taskId).add("userId", "it-user").add("version", 2);
+    }
+    return envelope(type(), data.build());
+  }
+
+  protected static JsonObject envelope(String type, JsonObject data) {
+    return Json.createObjectBuilder()
+        .add("specversion", "1.0")
+        .add("id", UUID.randomUUID().toString())
+        .add("source", "/it")
+        .add("type", type)
+        .add("subject", data.getString("id", "x"))
+        .add("time", Instant.now().toString())
+        .add("datacontenttype", "application/json")
+        .add("userid", "it-user")
+        .add("sequence", "1")
+        .add("data", data)
+        .build();
+  }
+
+  private static String status(HttpResponse<String> r) {
+    assertEquals(200, r.statusCode(), r.body());
+    return ServiceUnderTest.json(r.body()).getString("status");
+  }
+
+  @Test
+  void readinessReportsTheSidecar() {
+    HttpResponse<String> r = service.get("/health/ready");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().contains("\"dapr-sidecar\""), r.body());
+  }
+
+  @Test
+  void aCallWithoutTheAppTokenIsRefusedAndChangesNothing() {
+    JsonObject event = validEvent();
+    assertEquals(401, service.postFromSidecar(route(), event.toString(), null).statusCode());
+    assertEquals(401, service.postFromSidecar(route(), event.toString(), "not-the-token").statusCode());
+    assertTrue(service.state("inbox|" + event.getString("id")).isEmpty(), "refused event was recorded");
+  }
+
+  @Test
+  void anEventIsHandledOnceAndItsRedeliveryAcknowledged() {
+    JsonObject event = validEvent();
+    assertEquals("SUCCESS", status(service.postFromSidecar(route(), event.toString(), ServiceUnderTest.APP_TOKEN)));
+    JsonObject record = service.state("inbox|" + event.getString("id")).orElseThrow();
+    assertEquals(route(), record.getString("route"));
+    assertEquals(event.getJsonObject("data"), record.getJsonObject("event").getJsonObject("data"));
+    assertEquals("SUCCESS", status(service.postFromSidecar(route(), event.toString(), ServiceUnderTest.APP_TOKEN)));
+  }
+
+  @Test
+  void anEventThatViolatesItsSchemaIsDropped() {
+    JsonObject bad = envelope(type(), Json.createObjectBuilder().add("id", "not-a-task").build());
+    assertEquals("DROP", status(service.postFromSidecar(route(), bad.toString(), ServiceUnderTest.APP_TOKEN)));
+    assertEquals("DROP", status(service.postFromSidecar(route(), "{not json", ServiceUnderTest.APP_TOKEN)));
+    assertTrue(service.state("inbox|" + bad.getString("id")).isEmpty());
+  }
+
+  @Test
+  void aNewerVersionOfAKnownEventIsAcknowledgedAndIgnored() {
+    JsonObject newer = envelope(type().replace(".v1", ".v2"), validEvent().getJsonObject("data"));
+    assertEquals("SUCCESS", status(service.postFromSidecar("/events/unhandled", newer.toString(), ServiceUnderTest.APP_TOKEN)));
+    assertEquals(401, service.postFromSidecar("/events/unhandled", newer.toString(), null).statusCode());
+  }
+}

@@ -1,0 +1,96 @@
+package it.support;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A service deployed by Arquillian on its test Liberty server, and the platform sidecar it calls
+ * (ports from the failsafe configuration of the root POM, tokens from ./dev test's environment).
+ */
+public final class ServiceUnderTest {
+
+  /** The app token of the Arquillian servers (root POM, liberty.env.APP_API_TOKEN). */
+  public static final String APP_TOKEN = "it-app-token";
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String app;
+  private final String sidecar;
+
+  public ServiceUnderTest() {
+    this.app = "http://127.0.0.1:" + required("it.http.port");
+    this.sidecar = "http://127.0.0.1:" + required("it.dapr.http.port");
+  }
+
+  private static String required(String property) {
+    String v = System.getProperty(property);
+    if (v == null) throw new IllegalStateException("system property " + property + " is not set");
+    return v;
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(app + path)).GET());
+  }
+
+  /** POSTs a JSON body as the sidecar would, with {@code appToken} (null = no token header). */
+  public HttpResponse<String> postFromSidecar(String path, String body, String appToken) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(app + path))
+            .header("Content-Type", "application/cloudevents+json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (appToken != null) b.header("dapr-api-token", appToken);
+    return send(b);
+  }
+
+  /** A key of the service's state store, read through the platform sidecar of the same app id. */
+  public Optional<JsonObject> state(String key) {
+    HttpResponse<String> r =
+        send(
+            HttpRequest.newBuilder(URI.create(sidecar + "/v1.0/state/statestore/" + key.replace("|", "%7C")))
+                .header("dapr-api-token", System.getenv().getOrDefault("DAPR_API_TOKEN", ""))
+                .GET());
+    if (r.statusCode() == 204 || r.body().isBlank()) return Optional.empty();
+    if (r.statusCode() != 200) throw new IllegalStateException("state read " + key + ": " + r.statusCode());
+    return Optional.of(json(r.body()));
+  }
+
+  public static JsonObject json(String body) {
+    try (var reader = Json.createReader(new StringReader(body))) {
+      return reader.readObject();
+    }
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls until {@code probe} yields a value, or fails after {@code timeout}. */
+  public static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Optional<T> v = probe.get();
+      if (v.isPresent()) return v.get();
+      if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+  }
+}
