@@ -1,0 +1,76 @@
+package com.todo.task.interfaces.rest;
+
+import com.todo.task.domain.ValidationException;
+import jakarta.json.Json;
+import jakarta.json.JsonConfig;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads request bodies: at most {@value #MAX_BYTES} bytes (else {@link PayloadTooLargeException}),
+ * one JSON value, duplicate member names refused (which one would win is not defined).
+ */
+public final class JsonBodies {
+
+  public static final int MAX_BYTES = 64 * 1024;
+
+  private static final JsonReaderFactory READERS =
+      Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
+
+  private JsonBodies() {}
+
+  /**
+   * @param contentLength the Content-Length header, or null
+   * @throws ValidationException naming {@code body} when the body is empty or not JSON
+   */
+  public static JsonValue read(InputStream in, String contentLength) {
+    if (contentLength != null) {
+      try {
+        if (Long.parseLong(contentLength.strip()) > MAX_BYTES) throw new PayloadTooLargeException(MAX_BYTES);
+      } catch (NumberFormatException e) {
+        // the container has judged the header already; count the bytes instead
+      }
+    }
+    byte[] bytes;
+    try {
+      bytes = in == null ? new byte[0] : in.readNBytes(MAX_BYTES + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("request body could not be read", e);
+    }
+    if (bytes.length > MAX_BYTES) throw new PayloadTooLargeException(MAX_BYTES);
+    if (bytes.length == 0) throw new ValidationException("body", "required: a JSON object");
+    return parse(bytes);
+  }
+
+  static JsonValue parse(byte[] bytes) {
+    try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(bytes))) {
+      JsonValue value = reader.readValue();
+      requireSingleValue(bytes);
+      return value;
+    } catch (JsonException | IllegalStateException | NoSuchElementException e) {
+      throw new ValidationException("body", "malformed JSON: " + e.getMessage());
+    }
+  }
+
+  /** A reader stops after the first value; anything but whitespace after it is malformed too. */
+  private static void requireSingleValue(byte[] bytes) {
+    try (JsonParser parser = Json.createParser(new ByteArrayInputStream(bytes))) {
+      JsonParser.Event first = parser.next();
+      if (first == JsonParser.Event.START_OBJECT) parser.skipObject();
+      else if (first == JsonParser.Event.START_ARRAY) parser.skipArray();
+      if (parser.hasNext()) {
+        throw new JsonException("unexpected content after the JSON value at offset "
+            + parser.getLocation().getStreamOffset());
+      }
+    }
+  }
+}

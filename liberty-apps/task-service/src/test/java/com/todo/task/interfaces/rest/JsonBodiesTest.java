@@ -1,0 +1,41 @@
+package com.todo.task.interfaces.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.todo.task.domain.ValidationException;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class JsonBodiesTest {
+
+  static ByteArrayInputStream in(String s) {
+    return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsOneObject() {
+    JsonObject o = (JsonObject) JsonBodies.read(in(" {\"title\":\"x\"} \n"), null);
+    assertEquals("x", o.getString("title"));
+  }
+
+  @Test
+  void refusesBodiesOver64KiB() {
+    String max = "{\"d\":\"" + "a".repeat(JsonBodies.MAX_BYTES - 8) + "\"}";
+    assertEquals(JsonBodies.MAX_BYTES, max.length());
+    JsonBodies.read(in(max), null);
+    String over = "{\"d\":\"" + "a".repeat(JsonBodies.MAX_BYTES - 7) + "\"}";
+    assertThrows(PayloadTooLargeException.class, () -> JsonBodies.read(in(over), null));
+    assertThrows(PayloadTooLargeException.class, () -> JsonBodies.read(in("{}"), "65537"));
+  }
+
+  @Test
+  void refusesWhatIsNotExactlyOneJsonValue() {
+    for (String bad : new String[] {"", "{", "{\"a\":1,}", "{\"a\":1}{}", "{\"a\":1} x", "{\"a\":1,\"a\":2}", "nul"}) {
+      ValidationException e = assertThrows(ValidationException.class, () -> JsonBodies.read(in(bad), null), bad);
+      assertEquals("body", e.errors().get(0).field());
+    }
+  }
+}
