@@ -53,7 +53,7 @@ is_running() {
 start_bg() {
   local name="$1"; shift
   mkdir -p "$DEV/run" "$DEV/logs"
-  echo "---- $(date -u +%FT%TZ) start: $*" >>"$(logfile "$name")"
+  echo "---- $(date -u +%FT%TZ) start: $*" | sed -E 's/(TOKEN=)[^ ]+/\1***/g' >>"$(logfile "$name")"
   setsid "$@" >>"$(logfile "$name")" 2>&1 </dev/null &
   echo $! >"$(pidfile "$name")"
 }

@@ -228,6 +228,14 @@ start_scheduler() {
 scheduler_ready() { http_ok "http://127.0.0.1:$SCHEDULER_HEALTH_PORT/healthz"; }
 
 # --- secrets of the local platform ------------------------------------------
+# Replaces FILE with stdin only when it differs: daprd reloads its components when a file of its
+# resources paths changes, which would drop in-flight work for nothing.
+write_if_changed() {
+  local tmp; tmp="$(mktemp)"
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
+
 # Generated on first run, never committed: the tokens between apps and sidecars, the dev JWT
 # issuer's key pair, and the connection settings that Kubernetes keeps in Secrets.
 ensure_secrets() {
@@ -243,7 +251,7 @@ ensure_secrets() {
   fi
   chmod 600 "$s"/*
   # The same secret names and keys as the Kubernetes Secrets (see gitops/README.md).
-  cat >"$s/dapr-secrets.json" <<EOF
+  write_if_changed "$s/dapr-secrets.json" <<EOF
 {
   "redis-connection": {"host": "127.0.0.1:$REDIS_PORT", "password": ""},
   "kafka-connection": {"brokers": "127.0.0.1:$KAFKA_PORT"}
@@ -251,7 +259,7 @@ ensure_secrets() {
 EOF
   mkdir -p "$DEV/dapr"
   # Serves secretKeyRef lookups under the name the Kubernetes built-in store has.
-  cat >"$DEV/dapr/local-secretstore.yaml" <<EOF
+  write_if_changed "$DEV/dapr/local-secretstore.yaml" <<EOF
 apiVersion: dapr.io/v1alpha1
 kind: Component
 metadata:
@@ -343,8 +351,15 @@ EOF
 }
 
 start_service() {
-  local svc="$1"
-  is_running "$svc" && return 0
+  local svc="$1" war="$DEV/liberty/servers/$1/apps/$1.war"
+  if is_running "$svc"; then
+    # a running server redeploys a changed WAR by itself (Liberty's application monitor)
+    if ! cmp -s "$ROOT/liberty-apps/$svc/target/$svc.war" "$war"; then
+      echo "   $svc: deploying the new build"
+      cp "$ROOT/liberty-apps/$svc/target/$svc.war" "$war"
+    fi
+    return 0
+  fi
   require_free_port "$svc" "$(app_port "$svc")"
   prepare_server "$svc"
   start_bg "$svc" env WLP_USER_DIR="$DEV/liberty" "$WLP/bin/server" run "$svc"

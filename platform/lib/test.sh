@@ -43,7 +43,8 @@ if ! TODO_NO_BUILD=1 "$ROOT/dev" up; then
 else
   # shellcheck disable=SC1091
   set -a && . "$DEV/secrets/tokens.env" && set +a
-  export DEV_DIR="$DEV" REPO_ROOT="$ROOT"
+  DAPRD="$("$ROOT/platform/lib/dapr-runtime.sh")/daprd"
+  export DEV_DIR="$DEV" REPO_ROOT="$ROOT" DAPRD
   step "Arquillian and platform tests (mvn verify)" "${MVN[@]}" verify -DskipITs=false -Dplatform.skip=false
 fi
 

@@ -37,7 +37,7 @@ public class DaprSidecar {
    * Publishes one event in structured mode, keyed by its owner so one user's events stay in order.
    */
   @Timeout(5000)
-  @Retry(maxRetries = 2, delay = 200, abortOn = IllegalArgumentException.class)
+  @Retry(maxRetries = 2, delay = 200, jitter = 100, abortOn = IllegalArgumentException.class)
   public void publish(Topic topic, CloudEvent event) {
     try (Response r =
         api.publish(pubsub, topic.topicName(), event.userId(), event.toJsonString())) {
@@ -52,7 +52,7 @@ public class DaprSidecar {
   }
 
   @Timeout(3000)
-  @Retry(maxRetries = 2, delay = 100)
+  @Retry(maxRetries = 2, delay = 100, jitter = 50)
   public Optional<StateEntry> getState(String key) {
     try (Response r = api.getState(stateStore, key)) {
       if (r.getStatus() == 204 || r.getStatus() == 404) return Optional.empty();
@@ -70,14 +70,14 @@ public class DaprSidecar {
    * @return false when the condition failed (someone else wrote first)
    */
   @Timeout(3000)
-  @Retry(maxRetries = 2, delay = 100)
+  @Retry(maxRetries = 2, delay = 100, jitter = 50)
   public boolean saveState(String key, String json, String etag, boolean createOnly) {
     return saveState(key, json, etag, createOnly, 0);
   }
 
   /** As {@link #saveState(String, String, String, boolean)}, expiring after {@code ttlSeconds} (0 = never). */
   @Timeout(3000)
-  @Retry(maxRetries = 2, delay = 100)
+  @Retry(maxRetries = 2, delay = 100, jitter = 50)
   public boolean saveState(
       String key, String json, String etag, boolean createOnly, long ttlSeconds) {
     JsonObjectBuilder item =
@@ -94,6 +94,13 @@ public class DaprSidecar {
     String body = Json.createArrayBuilder().add(item).build().toString();
     try (Response r = api.saveState(stateStore, body)) {
       if (r.getStatus() == 409) return false;
+      if (createOnly && etag == null && r.getStatus() == 500) {
+        // A first-write create of an existing key fails as a plain ERR_STATE_SAVE (Redis store,
+        // Dapr 1.18), not as an ETag conflict: the key existing is what tells the two apart.
+        String error = readQuietly(r);
+        if (error.contains("ERR_STATE_SAVE") && existsQuietly(key)) return false;
+        throw new SidecarException("write of state key " + key + " failed: HTTP 500 " + error);
+      }
       expectSuccess(r, "write of state key " + key);
       return true;
     } catch (ProcessingException e) {
@@ -102,7 +109,7 @@ public class DaprSidecar {
   }
 
   @Timeout(3000)
-  @Retry(maxRetries = 2, delay = 100)
+  @Retry(maxRetries = 2, delay = 100, jitter = 50)
   public void deleteState(String key) {
     try (Response r = api.deleteState(stateStore, key, null)) {
       expectSuccess(r, "delete of state key " + key);
@@ -118,7 +125,7 @@ public class DaprSidecar {
    * @param schedule cron or {@code @every 10s} for a recurring job, or null
    */
   @Timeout(5000)
-  @Retry(maxRetries = 2, delay = 200)
+  @Retry(maxRetries = 2, delay = 200, jitter = 100)
   public void scheduleJob(String name, String dueTime, String schedule, JsonObject data) {
     JsonObjectBuilder job = Json.createObjectBuilder().add("overwrite", true);
     if (dueTime != null) job.add("dueTime", dueTime);
@@ -133,7 +140,7 @@ public class DaprSidecar {
 
   /** Deletes a job; a job that is already gone counts as deleted. */
   @Timeout(5000)
-  @Retry(maxRetries = 2, delay = 200)
+  @Retry(maxRetries = 2, delay = 200, jitter = 100)
   public void deleteJob(String name) {
     try (Response r = api.deleteJob(name)) {
       if (r.getStatus() == 404) return;
@@ -176,6 +183,14 @@ public class DaprSidecar {
   public boolean healthy() {
     try (Response r = api.outboundHealth()) {
       return r.getStatus() / 100 == 2;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private boolean existsQuietly(String key) {
+    try (Response r = api.getState(stateStore, key)) {
+      return r.getStatus() == 200;
     } catch (RuntimeException e) {
       return false;
     }

@@ -1,0 +1,43 @@
+package it.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Endpoints that only the sidecar may call (subscriptions, job callbacks) refuse a call without the
+ * app token with 401, and the refused call has no effect.
+ */
+class AppTokenIT {
+
+  private static int post(String service, String path, String body, String token) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(Platform.app(service) + path))
+            .header("Content-Type", "application/cloudevents+json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) b.header("dapr-api-token", token);
+    return Platform.send(b).statusCode();
+  }
+
+  @Test
+  void aSubscriptionRouteRefusesCallsWithoutTheAppToken() {
+    String user = "token-" + UUID.randomUUID();
+    JsonObject event = Events.event("com.todo.task.created.v1", user, Events.task(UUID.randomUUID().toString(), user));
+    for (String service : new String[] {"notification-service", "recurring-service", "realtime-service"}) {
+      assertEquals(401, post(service, "/events/task.created.v1", event.toString(), null), service);
+      assertEquals(401, post(service, "/events/task.created.v1", event.toString(), Platform.DAPR_TOKEN), service);
+      assertTrue(Platform.state(service, "inbox|" + event.getString("id")).isEmpty(), service + " recorded a refused event");
+    }
+  }
+
+  @Test
+  void aJobCallbackRefusesCallsWithoutTheAppToken() {
+    assertEquals(401, post("task-service", "/job/outbox-drain", "{}", null));
+    assertEquals(401, post("task-service", "/job/outbox-drain", "{}", "wrong"));
+  }
+}

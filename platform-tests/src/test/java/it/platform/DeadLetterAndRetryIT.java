@@ -1,0 +1,75 @@
+package it.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The subscribers' answers drive the sidecar: DROP sends an event to {@code <topic>.dlq}; RETRY
+ * (here: the state store is down) makes the sidecar deliver again until it succeeds, within the
+ * bounded inbound retry policy of dapr-config/resources/resiliency.yaml.
+ */
+class DeadLetterAndRetryIT {
+
+  private static int publish(JsonObject event) {
+    return Platform.sidecarCall(
+            "task-service",
+            "POST",
+            "/v1.0/publish/pubsub/task-events?metadata.partitionKey=" + event.getString("userid"),
+            event.toString(),
+            "application/cloudevents+json")
+        .statusCode();
+  }
+
+  @Test
+  void anEventItsSubscribersDropArrivesOnTheDeadLetterTopic() {
+    String user = "dlq-" + UUID.randomUUID();
+    JsonObject broken =
+        Events.event("com.todo.task.created.v1", user, Json.createObjectBuilder().add("id", "no task").build());
+    try (KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
+      assertEquals(204, publish(broken));
+      var records =
+          dlq.poll(Duration.ofSeconds(60), seen -> KafkaTopic.containsEventId(seen, broken.getString("id")));
+      assertFalse(records.isEmpty(), "nothing arrived on task-events.dlq");
+      assertEquals(true, KafkaTopic.containsEventId(records, broken.getString("id")));
+    }
+    assertFalse(Platform.state("notification-service", "inbox|" + broken.getString("id")).isPresent());
+  }
+
+  @Test
+  void aTransientFailureIsRetriedAndThenSucceeds() throws Exception {
+    assumeTrue(
+        Files.exists(Platform.DEV.resolve("run/redis.pid")),
+        "Redis is not run by ./dev here (an existing server is reused), so the test cannot stop it");
+    String user = "retry-" + UUID.randomUUID();
+    JsonObject event = Events.event("com.todo.task.created.v1", user, Events.task(UUID.randomUUID().toString(), user));
+    String id = event.getString("id");
+    try (KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
+      double retriesBefore = SidecarMetrics.inboundRetries("notification-service", "task-events");
+      Platform.dev("stop", "redis");
+      try {
+        assertEquals(204, publish(event));
+        // each attempt waits for the sidecar's own store retries and timeouts: tens of seconds
+        Platform.awaitTrue(
+            Duration.ofSeconds(90),
+            "notification-service to answer RETRY while the state store is down",
+            () -> SidecarMetrics.inboundRetries("notification-service", "task-events") > retriesBefore);
+      } finally {
+        Platform.dev("start", "redis");
+      }
+      JsonObject record =
+          Platform.await(Duration.ofSeconds(60), "the redelivery of " + id, () -> Platform.state("notification-service", "inbox|" + id));
+      assertEquals("/events/task.created.v1", record.getString("route"));
+      assertFalse(
+          KafkaTopic.containsEventId(dlq.poll(Duration.ofSeconds(2), seen -> false), id),
+          "a retried event must not be dead-lettered");
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package it.platform;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** CloudEvents of the contract (design/events.md) for the tests to publish. */
+final class Events {
+  private Events() {}
+
+  static JsonObject task(String taskId, String user) {
+    String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    return Json.createObjectBuilder()
+        .add("id", taskId)
+        .add("userId", user)
+        .add("title", "buy milk")
+        .add("status", "open")
+        .add("priority", "high")
+        .add("tags", Json.createArrayBuilder().add("home"))
+        .add("timeZone", "Europe/Berlin")
+        .add("reminders", Json.createArrayBuilder())
+        .add("version", 1)
+        .add("createdAt", now)
+        .add("updatedAt", now)
+        .build();
+  }
+
+  static JsonObject event(String type, String user, JsonObject data) {
+    return Json.createObjectBuilder()
+        .add("specversion", "1.0")
+        .add("id", UUID.randomUUID().toString())
+        .add("source", "/platform-tests")
+        .add("type", type)
+        .add("subject", data.getString("id", "none"))
+        .add("time", Instant.now().toString())
+        .add("datacontenttype", "application/json")
+        .add("userid", user)
+        .add("sequence", "1")
+        .add("data", data)
+        .build();
+  }
+}

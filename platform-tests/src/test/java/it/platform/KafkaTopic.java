@@ -1,0 +1,55 @@
+package it.platform;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Watches a topic of the platform's broker from the outside, from the moment it is opened: what the
+ * services published through their sidecars, as it really is on Kafka.
+ */
+final class KafkaTopic implements AutoCloseable {
+
+  private final KafkaConsumer<String, String> consumer;
+  private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+
+  KafkaTopic(String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    consumer = new KafkaConsumer<>(p);
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position); // fix the start before anything is published
+  }
+
+  /** Records that arrived since the topic was opened, polling until {@code until} holds or the timeout. */
+  List<ConsumerRecord<String, String>> poll(Duration timeout, Predicate<List<ConsumerRecord<String, String>>> until) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!until.test(seen) && Instant.now().isBefore(deadline)) {
+      consumer.poll(Duration.ofMillis(250)).forEach(seen::add);
+    }
+    return List.copyOf(seen);
+  }
+
+  static boolean containsEventId(List<ConsumerRecord<String, String>> records, String id) {
+    return records.stream().anyMatch(r -> r.value().contains("\"" + id + "\""));
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

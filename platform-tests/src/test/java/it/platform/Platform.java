@@ -1,0 +1,155 @@
+package it.platform;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The running local platform as ./dev lays it out (platform/lib/common.sh): ports, tokens, and the
+ * ./dev commands the tests use to stop and start its parts.
+ */
+final class Platform {
+
+  static final String DAPR_TOKEN = env("DAPR_API_TOKEN");
+  static final String APP_TOKEN = env("APP_API_TOKEN");
+  static final Path ROOT = Path.of(env("REPO_ROOT"));
+  static final Path DEV = Path.of(env("DEV_DIR"));
+  static final String KAFKA = "127.0.0.1:" + System.getenv().getOrDefault("TODO_KAFKA_PORT", "9092");
+  static final List<String> SERVICES =
+      List.of("task-service", "notification-service", "recurring-service", "realtime-service");
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Platform() {}
+
+  private static String env(String name) {
+    String v = System.getenv(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalStateException(name + " is not set: run the platform tests with ./dev test");
+    }
+    return v;
+  }
+
+  static int appPort(String service) {
+    return 9080 + SERVICES.indexOf(service);
+  }
+
+  static int sidecarHttpPort(String service) {
+    return 3500 + SERVICES.indexOf(service);
+  }
+
+  static int sidecarGrpcPort(String service) {
+    return 50001 + SERVICES.indexOf(service);
+  }
+
+  static String sidecar(String service) {
+    return "http://127.0.0.1:" + sidecarHttpPort(service);
+  }
+
+  static String app(String service) {
+    return "http://127.0.0.1:" + appPort(service);
+  }
+
+  /** A call to a sidecar's HTTP API, with the API token. */
+  static HttpResponse<String> sidecarCall(String service, String method, String path, String json) {
+    return sidecarCall(service, method, path, json, "application/json");
+  }
+
+  static HttpResponse<String> sidecarCall(
+      String service, String method, String path, String json, String contentType) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(sidecar(service) + path))
+            .header("dapr-api-token", DAPR_TOKEN)
+            .header("Content-Type", contentType)
+            .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    return send(b);
+  }
+
+  /** A value of a service's state store (keys are prefixed with the app id by Dapr). */
+  static Optional<JsonObject> state(String service, String key) {
+    HttpResponse<String> r =
+        sidecarCall(service, "GET", "/v1.0/state/statestore/" + key.replace("|", "%7C"), null);
+    if (r.statusCode() == 204 || r.body().isBlank()) return Optional.empty();
+    if (r.statusCode() != 200) throw new IllegalStateException("state " + key + ": HTTP " + r.statusCode() + " " + r.body());
+    return Optional.of(json(r.body()));
+  }
+
+  static HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonObject json(String body) {
+    try (var reader = Json.createReader(new StringReader(body))) {
+      return reader.readObject();
+    }
+  }
+
+  /** Runs {@code ./dev args...} and fails the test when it fails. */
+  static void dev(String... args) {
+    try {
+      var cmd = new java.util.ArrayList<String>();
+      cmd.add(ROOT.resolve("dev").toString());
+      cmd.addAll(List.of(args));
+      Path log = Files.createTempFile("dev-", ".log");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new AssertionError("./dev " + String.join(" ", args) + " failed:\n" + Files.readString(log));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls until {@code probe} yields a value; fails after {@code timeout}. */
+  static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Optional<T> v = probe.get();
+      if (v.isPresent()) return v.get();
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out after " + timeout.toSeconds() + "s waiting for " + what);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+  }
+
+  static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) {
+    await(timeout, what, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.empty());
+  }
+
+  /** Asserts that {@code condition} holds during the whole {@code period}. */
+  static void holdsFor(Duration period, String what, BooleanSupplier condition) {
+    Instant end = Instant.now().plus(period);
+    while (Instant.now().isBefore(end)) {
+      if (!condition.getAsBoolean()) throw new AssertionError("no longer true: " + what);
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package it.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dapr.client.DaprClient;
+import io.dapr.client.DaprClientBuilder;
+import io.dapr.client.domain.PublishEventRequest;
+import io.dapr.config.Properties;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A CloudEvent published through one sidecar with the official Dapr Java SDK reaches, in every
+ * subscribing service, the route that the CEL rule of its declarative subscription chose for the
+ * event's type, with id, type, source and data unchanged.
+ */
+class PubSubRoutingIT {
+
+  private static final List<String> SUBSCRIBERS =
+      List.of("notification-service", "recurring-service", "realtime-service");
+
+  @Test
+  void eachTypeReachesTheRouteItsRuleChoosesUnchanged() throws Exception {
+    String user = "routing-" + UUID.randomUUID();
+    String taskId = UUID.randomUUID().toString();
+    JsonObject created = Events.event("com.todo.task.created.v1", user, Events.task(taskId, user));
+    JsonObject deleted =
+        Events.event(
+            "com.todo.task.deleted.v1",
+            user,
+            Json.createObjectBuilder().add("id", taskId).add("userId", user).add("version", 2).build());
+
+    try (DaprClient dapr =
+        new DaprClientBuilder()
+            .withPropertyOverride(Properties.SIDECAR_IP, "127.0.0.1")
+            .withPropertyOverride(Properties.GRPC_PORT, Integer.toString(Platform.sidecarGrpcPort("task-service")))
+            .withPropertyOverride(Properties.HTTP_PORT, Integer.toString(Platform.sidecarHttpPort("task-service")))
+            .withPropertyOverride(Properties.API_TOKEN, Platform.DAPR_TOKEN)
+            .build()) {
+      for (JsonObject event : List.of(created, deleted)) {
+        dapr.publishEvent(
+                new PublishEventRequest("pubsub", "task-events", event.toString().getBytes(StandardCharsets.UTF_8))
+                    .setContentType("application/cloudevents+json")
+                    .setMetadata(Map.of("partitionKey", user)))
+            .block(Duration.ofSeconds(15));
+      }
+    }
+
+    for (String service : SUBSCRIBERS) {
+      assertArrivedUnchanged(service, created, "/events/task.created.v1");
+      assertArrivedUnchanged(service, deleted, "/events/task.deleted.v1");
+    }
+  }
+
+  private static void assertArrivedUnchanged(String service, JsonObject sent, String route) {
+    String id = sent.getString("id");
+    JsonObject record =
+        Platform.await(
+            Duration.ofSeconds(60),
+            service + " handling event " + id,
+            () -> Platform.state(service, "inbox|" + id));
+    assertEquals(route, record.getString("route"), service + " chose the wrong route");
+    JsonObject received = record.getJsonObject("event");
+    for (String attribute : List.of("id", "type", "source", "subject", "userid", "sequence")) {
+      assertEquals(sent.get(attribute), received.get(attribute), service + ": " + attribute);
+    }
+    assertEquals(sent.getJsonObject("data"), received.getJsonObject("data"), service + ": data");
+  }
+}
