@@ -194,8 +194,16 @@ start_postgres() {
   fi
   command -v psql >/dev/null || apt_install postgresql-client || die "psql is missing (apt-get install postgresql-client)"
   local dir="$DEV/postgres"
+  if [ "$(id -u)" -eq 0 ] && [ ! -e "$dir" ] && ! runuser -u postgres -- test -x "$DEV" 2>/dev/null; then
+    # The postgres user cannot reach this checkout (a parent folder is private): keep the data
+    # where it can, linked from .dev/postgres so that all state is still found under .dev/.
+    local real
+    real="/var/tmp/todo-platform-$(echo "$DEV" | md5sum | cut -c1-12)/postgres"
+    mkdir -p "$real" && chmod 755 "$(dirname "$real")"
+    ln -s "$real" "$dir"
+  fi
   mkdir -p "$dir/run"
-  [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir/"
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     as_pg_user "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >>"$(logfile postgres)" 2>&1 ||
       { show_log_tail postgres; die "initdb failed"; }

@@ -110,12 +110,18 @@ final class Platform {
 
   /** Runs {@code ./dev args...} and fails the test when it fails. */
   static void dev(String... args) {
+    devWithEnv(java.util.Map.of(), args);
+  }
+
+  static void devWithEnv(java.util.Map<String, String> env, String... args) {
     try {
       var cmd = new java.util.ArrayList<String>();
       cmd.add(ROOT.resolve("dev").toString());
       cmd.addAll(List.of(args));
       Path log = Files.createTempFile("dev-", ".log");
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
       if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
         throw new AssertionError("./dev " + String.join(" ", args) + " failed:\n" + Files.readString(log));
       }

@@ -1,0 +1,122 @@
+package it.platform;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Benchmark of POST /api/v1/tasks on the running platform (not a test): sustained creates per
+ * second with latency p50/p99, and the lag from commit (the event's time) to the record on Kafka
+ * (its timestamp), at a fixed rate and at full speed. Run with {@code ./dev bench}.
+ */
+public final class CreateBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
+    int threads = Integer.parseInt(System.getProperty("bench.threads", "16"));
+    run("fixed rate 100/s", 100, 4, seconds);
+    run("full speed, " + threads + " clients", 0, threads, seconds);
+  }
+
+  private static void run(String name, int ratePerSecond, int threads, int seconds) throws Exception {
+    String user = "bench-" + UUID.randomUUID();
+    String token = new TaskApi(user).token();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
+    AtomicLong failures = new AtomicLong();
+
+    try (KafkaConsumer<String, String> consumer = consumer()) {
+      long start = System.nanoTime();
+      long end = start + TimeUnit.SECONDS.toNanos(seconds);
+      AtomicLong issued = new AtomicLong();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      for (int t = 0; t < threads; t++) {
+        pool.submit(
+            () -> {
+              while (true) {
+                long n = issued.getAndIncrement();
+                if (ratePerSecond > 0) {
+                  long due = start + n * 1_000_000_000L / ratePerSecond;
+                  if (due >= end) return null;
+                  long wait = due - System.nanoTime();
+                  if (wait > 0) LockSupport.parkNanos(wait);
+                } else if (System.nanoTime() >= end) {
+                  return null;
+                }
+                long t0 = System.nanoTime();
+                HttpResponse<Void> r =
+                    http.send(
+                        HttpRequest.newBuilder(URI.create(Platform.app("task-service") + "/api/v1/tasks"))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"bench " + n + "\",\"tags\":[\"bench\"]}"))
+                            .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 201) latenciesMicros.add((System.nanoTime() - t0) / 1000);
+                else failures.incrementAndGet();
+              }
+            });
+      }
+      pool.shutdown();
+      pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      int created = latenciesMicros.size();
+
+      List<Long> lagsMillis = new ArrayList<>();
+      Instant deadline = Instant.now().plusSeconds(60);
+      while (lagsMillis.size() < created && Instant.now().isBefore(deadline)) {
+        for (var rec : consumer.poll(Duration.ofMillis(500))) {
+          if (!user.equals(rec.key())) continue;
+          Instant committed = Instant.parse(Platform.json(rec.value()).getString("time"));
+          lagsMillis.add(rec.timestamp() - committed.toEpochMilli());
+        }
+      }
+
+      List<Long> lat = new ArrayList<>(latenciesMicros);
+      Collections.sort(lat);
+      Collections.sort(lagsMillis);
+      System.out.printf(
+          "%-28s creates=%d in %.1fs -> %.0f/s, failed=%d, latency p50=%.1fms p99=%.1fms, "
+              + "commit->Kafka p50=%dms p99=%dms (%d events seen)%n",
+          name, created, elapsed, created / elapsed, failures.get(),
+          pct(lat, 50) / 1000.0, pct(lat, 99) / 1000.0, pct(lagsMillis, 50), pct(lagsMillis, 99), lagsMillis.size());
+    }
+  }
+
+  private static long pct(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) return -1;
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  private static KafkaConsumer<String, String> consumer() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
+    List<TopicPartition> parts =
+        c.partitionsFor("task-events").stream().map(i -> new TopicPartition("task-events", i.partition())).toList();
+    c.assign(parts);
+    c.seekToEnd(parts);
+    parts.forEach(c::position);
+    return c;
+  }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# ./dev bench: the numbers of the README, measured on the running platform (started if needed).
+#  1. POST /api/v1/tasks: creates/s, latency p50/p99, commit->Kafka lag p50/p99
+#     (100/s fixed rate, then full speed)      -- platform-tests: it.platform.CreateBenchmark
+#  2. raw Kafka producer throughput on the same machine, the physical reference
+#     (Kafka's own ProducerPerformance, 1 KiB records, acks=1)
+# Options: BENCH_SECONDS (20), BENCH_THREADS (16).
+set -euo pipefail
+# shellcheck source=platform/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=platform/lib/components.sh
+. "$ROOT/platform/lib/components.sh"
+
+"$ROOT/dev" up >/dev/null
+load_tokens
+cd "$ROOT"
+mvn -B -q install -DskipTests -pl platform-tests -am >/dev/null
+cp_file="$(mktemp)"
+mvn -B -q -pl platform-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+
+say "task-service creates (${BENCH_SECONDS:-20}s per phase)"
+REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.threads="${BENCH_THREADS:-16}" \
+  -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.CreateBenchmark
+
+say "raw Kafka producer (reference)"
+kafka_topics --create --if-not-exists --topic bench-raw --partitions 3 --replication-factor 1 >/dev/null
+kafka_java org.apache.kafka.tools.ProducerPerformance --topic bench-raw --num-records 300000 \
+  --record-size 1024 --throughput -1 --producer-props bootstrap.servers="127.0.0.1:$KAFKA_PORT" acks=1 2>/dev/null | tail -n 1
+rm -f "$cp_file"
