@@ -4,7 +4,7 @@
 #     (100/s fixed rate, then full speed)      -- platform-tests: it.platform.CreateBenchmark
 #  2. raw Kafka producer throughput on the same machine, the physical reference
 #     (Kafka's own ProducerPerformance, 1 KiB records, acks=1)
-# Options: BENCH_SECONDS (20), BENCH_THREADS (16).
+# Options: BENCH_SECONDS (20), BENCH_THREADS (16), BENCH_USERS (64).
 set -euo pipefail
 # shellcheck source=platform/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -19,7 +19,7 @@ cp_file="$(mktemp)"
 mvn -B -q -pl platform-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 
 say "task-service creates (${BENCH_SECONDS:-20}s per phase)"
-REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.threads="${BENCH_THREADS:-16}" \
+REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.threads="${BENCH_THREADS:-16}" -Dbench.users="${BENCH_USERS:-64}" \
   -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.CreateBenchmark
 
 say "raw Kafka producer (reference)"

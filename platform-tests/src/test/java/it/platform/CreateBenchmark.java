@@ -32,13 +32,16 @@ public final class CreateBenchmark {
   public static void main(String[] args) throws Exception {
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
     int threads = Integer.parseInt(System.getProperty("bench.threads", "16"));
-    run("fixed rate 100/s", 100, 4, seconds);
+    run("fixed rate 100/s", 100, threads, seconds);
     run("full speed, " + threads + " clients", 0, threads, seconds);
   }
 
   private static void run(String name, int ratePerSecond, int threads, int seconds) throws Exception {
-    String user = "bench-" + UUID.randomUUID();
-    String token = new TaskApi(user).token();
+    // many users, as in production: one user's writes are serialized (per-user order of events)
+    int userCount = Integer.parseInt(System.getProperty("bench.users", "64"));
+    String run = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    List<String> tokens = new ArrayList<>();
+    for (int u = 0; u < userCount; u++) tokens.add(new TaskApi(run + u).token());
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
     AtomicLong failures = new AtomicLong();
@@ -65,7 +68,7 @@ public final class CreateBenchmark {
                 HttpResponse<Void> r =
                     http.send(
                         HttpRequest.newBuilder(URI.create(Platform.app("task-service") + "/api/v1/tasks"))
-                            .header("Authorization", "Bearer " + token)
+                            .header("Authorization", "Bearer " + tokens.get((int) (n % tokens.size())))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"bench " + n + "\",\"tags\":[\"bench\"]}"))
                             .build(),
@@ -84,7 +87,7 @@ public final class CreateBenchmark {
       Instant deadline = Instant.now().plusSeconds(60);
       while (lagsMillis.size() < created && Instant.now().isBefore(deadline)) {
         for (var rec : consumer.poll(Duration.ofMillis(500))) {
-          if (!user.equals(rec.key())) continue;
+          if (rec.key() == null || !rec.key().startsWith(run)) continue;
           Instant committed = Instant.parse(Platform.json(rec.value()).getString("time"));
           lagsMillis.add(rec.timestamp() - committed.toEpochMilli());
         }
