@@ -18,7 +18,8 @@ build_wars() {
   if [ -n "${TODO_NO_BUILD:-}" ]; then return 0; fi
   if wars_stale; then
     say "building the services (mvn package)"
-    (cd "$ROOT" && mvn -B -q package -DskipTests) || die "the build failed (mvn -B package -DskipTests shows why)"
+    # clean: classes of deleted sources must not survive in the WARs
+    (cd "$ROOT" && mvn -B -q clean package -DskipTests) || die "the build failed (mvn -B clean package -DskipTests shows why)"
   fi
 }
 

@@ -30,15 +30,9 @@ public class InboundEvents {
     DROP
   }
 
-  /** The service's reaction to one event; runs at most once per event id when it succeeds. */
-  @FunctionalInterface
-  public interface Handler {
-    Outcome handle(CloudEvent event);
-  }
-
   @Inject DaprSidecar sidecar;
 
-  public Response receive(String route, String body, Handler handler) {
+  public Response receive(String route, String body, EventHandler handler) {
     CloudEvent event;
     try {
       event = CloudEvent.fromJson(body);

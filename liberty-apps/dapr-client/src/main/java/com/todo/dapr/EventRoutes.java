@@ -1,0 +1,38 @@
+package com.todo.dapr;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The routes that a service's declarative subscriptions (dapr-config/resources) choose by CEL on
+ * the event type: {@code /events/<type without "com.todo.">}, e.g. {@code /events/task.created.v1}.
+ * The consumer rules are {@link InboundEvents}'s; the service's reaction is its {@link
+ * EventHandler}.
+ */
+@Path("/events")
+@SidecarOnly
+@RequestScoped
+@Consumes({"application/cloudevents+json", MediaType.APPLICATION_JSON})
+@Produces(MediaType.APPLICATION_JSON)
+public class EventRoutes {
+
+  @Inject InboundEvents inbound;
+
+  /** Unsatisfied in a service that subscribes to nothing (task-service): its routes do not exist. */
+  @Inject Instance<EventHandler> handler;
+
+  @POST
+  @Path("{route: [a-z-]+\\.[a-z-]+\\.v[0-9]+}")
+  public Response receive(@PathParam("route") String route, String body) {
+    if (!handler.isResolvable()) return Response.status(Response.Status.NOT_FOUND).build();
+    return inbound.receive("/events/" + route, body, handler.get());
+  }
+}

@@ -1,0 +1,24 @@
+package com.todo.notification.interfaces.sidecar;
+
+import com.todo.dapr.EventHandler;
+import com.todo.dapr.InboundEvents.Outcome;
+import com.todo.events.CloudEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.logging.Logger;
+
+/**
+ * What notification-service does with the events of its subscriptions
+ * (dapr-config/resources/subscription-notification-service.yaml), delivered by dapr-client's EventRoutes.
+ */
+@ApplicationScoped
+public class NotificationEvents implements EventHandler {
+
+  private static final Logger LOG = Logger.getLogger(NotificationEvents.class.getName());
+
+  @Override
+  public Outcome handle(CloudEvent event) {
+    // Not built yet (see README.md): the event is only recorded in the inbox by InboundEvents.
+    LOG.fine(() -> "event " + event.id() + " (" + event.type() + ") has no reaction yet");
+    return Outcome.HANDLED;
+  }
+}
