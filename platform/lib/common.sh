@@ -19,18 +19,20 @@ KAFKA_PORT="${TODO_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${TODO_KAFKA_CONTROLLER_PORT:-9093}"
 REDIS_PORT="${TODO_REDIS_PORT:-6379}"
 PG_PORT="${TODO_PG_PORT:-5432}"
-SCHEDULER_PORT="${TODO_SCHEDULER_PORT:-50006}"
-SCHEDULER_HEALTH_PORT="${TODO_SCHEDULER_HEALTH_PORT:-58080}"
-SCHEDULER_METRICS_PORT="${TODO_SCHEDULER_METRICS_PORT:-59090}"
+SCHEDULER_PORT="${TODO_SCHEDULER_PORT:-3530}"
+SCHEDULER_HEALTH_PORT="${TODO_SCHEDULER_HEALTH_PORT:-3531}"
+SCHEDULER_METRICS_PORT="${TODO_SCHEDULER_METRICS_PORT:-3532}"
 SCHEDULER_ETCD_PORT="${TODO_SCHEDULER_ETCD_PORT:-2379}"
 SCHEDULER_ETCD_PEER_PORT="${TODO_SCHEDULER_ETCD_PEER_PORT:-2380}"
 
-# Per service i (0..3): app 9080+i, daprd HTTP 3500+i, gRPC 50001+i, internal gRPC 50011+i, metrics 9190+i.
+# Per service i (0..3): app 9080+i, daprd HTTP 3500+i, gRPC 3510+i, internal gRPC 3520+i, metrics 9190+i.
+# Every port is below 32768: ports in the ephemeral range (Dapr's usual 50001, 50006) can be
+# taken at any moment by the local end of an outgoing connection.
 svc_index() { local i; for i in "${!SERVICES[@]}"; do [ "${SERVICES[$i]}" = "$1" ] && { echo "$i"; return; }; done; return 1; }
 app_port() { echo $((9080 + $(svc_index "$1"))); }
 dapr_http_port() { echo $((3500 + $(svc_index "$1"))); }
-dapr_grpc_port() { echo $((50001 + $(svc_index "$1"))); }
-dapr_internal_port() { echo $((50011 + $(svc_index "$1"))); }
+dapr_grpc_port() { echo $((3510 + $(svc_index "$1"))); }
+dapr_internal_port() { echo $((3520 + $(svc_index "$1"))); }
 dapr_metrics_port() { echo $((9190 + $(svc_index "$1"))); }
 
 PG_DB=todo PG_USER=todo PG_PASSWORD=todo

@@ -386,7 +386,8 @@ start_sidecar() {
     --app-port "$(app_port "$svc")" --app-protocol http --app-channel-address 127.0.0.1 \
     --dapr-listen-addresses 127.0.0.1 \
     --dapr-http-port "$(dapr_http_port "$svc")" --dapr-grpc-port "$(dapr_grpc_port "$svc")" \
-    --dapr-internal-grpc-port "$(dapr_internal_port "$svc")" --metrics-port "$(dapr_metrics_port "$svc")" \
+    --dapr-internal-grpc-port "$(dapr_internal_port "$svc")" --dapr-internal-grpc-listen-address 127.0.0.1 \
+    --metrics-port "$(dapr_metrics_port "$svc")" \
     --resources-path "$ROOT/dapr-config/resources" \
     --resources-path "$ROOT/dapr-config/kafka/in-cluster" \
     --resources-path "$DEV/dapr" \

@@ -56,7 +56,7 @@ final class Platform {
   }
 
   static int sidecarGrpcPort(String service) {
-    return 50001 + SERVICES.indexOf(service);
+    return 3510 + SERVICES.indexOf(service);
   }
 
   static String sidecar(String service) {

@@ -27,8 +27,8 @@ final class ProbeApp implements AutoCloseable {
   record Call(Instant at, String body, boolean authorized) {}
 
   static final String APP_TOKEN = "probe-app-token";
-  static final int HTTP_PORT = 3519;
-  static final int GRPC_PORT = 50019;
+  static final int HTTP_PORT = 3504;
+  static final int GRPC_PORT = 3514;
 
   private final HttpServer server;
   private final Process daprd;
@@ -63,9 +63,10 @@ final class ProbeApp implements AutoCloseable {
                 "--app-port", Integer.toString(server.getAddress().getPort()),
                 "--app-channel-address", "127.0.0.1", "--dapr-listen-addresses", "127.0.0.1",
                 "--dapr-http-port", Integer.toString(HTTP_PORT), "--dapr-grpc-port", Integer.toString(GRPC_PORT),
-                "--dapr-internal-grpc-port", "50029", "--metrics-port", "9199",
+                "--dapr-internal-grpc-port", "3524", "--dapr-internal-grpc-listen-address", "127.0.0.1",
+                "--metrics-port", "9199",
                 "--resources-path", resources.toString(),
-                "--scheduler-host-address", "127.0.0.1:" + System.getenv().getOrDefault("TODO_SCHEDULER_PORT", "50006"))
+                "--scheduler-host-address", "127.0.0.1:" + System.getenv().getOrDefault("TODO_SCHEDULER_PORT", "3530"))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("DAPR_API_TOKEN", Platform.DAPR_TOKEN);
