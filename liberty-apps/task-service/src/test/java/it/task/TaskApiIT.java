@@ -97,6 +97,15 @@ class TaskApiIT {
   }
 
   @Test
+  void theOpenApiDocumentDescribesThePublicApiOnly() {
+    HttpResponse<String> doc = service.get("/openapi");
+    assertEquals(200, doc.statusCode());
+    assertTrue(doc.body().contains("/api/v1/tasks/{id}/complete"), "the task API is documented");
+    assertTrue(!doc.body().contains("/internal/") && !doc.body().contains("/job/"), "sidecar endpoints are not");
+    assertEquals(200, service.get("/openapi/ui/").statusCode());
+  }
+
+  @Test
   void aRequestWithoutATokenIs401() {
     assertEquals(401, call(null, "GET", "/api/v1/tasks", null, Map.of()).statusCode());
   }
