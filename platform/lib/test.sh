@@ -45,7 +45,7 @@ else
   set -a && . "$DEV/secrets/tokens.env" && set +a
   DAPRD="$("$ROOT/platform/lib/dapr-runtime.sh")/daprd"
   export DEV_DIR="$DEV" REPO_ROOT="$ROOT" DAPRD
-  step "Arquillian and platform tests (mvn verify)" "${MVN[@]}" verify -DskipITs=false -Dplatform.skip=false
+  step "Arquillian and platform tests (mvn verify)" "${MVN[@]}" verify -DskipUnitTests=true -DskipITs=false -Dplatform.skip=false
 fi
 
 if [ -n "$started_here" ] && [ -z "${TODO_KEEP_PLATFORM:-}" ]; then
