@@ -400,3 +400,9 @@ start_sidecar() {
 
 sidecar_ready() { http_ok "http://127.0.0.1:$(dapr_http_port "$1")/v1.0/healthz/outbound"; }
 service_ready() { http_ok "http://127.0.0.1:$(app_port "$1")/health/ready"; }
+# The sidecar delivers to its app only once its own health probe saw the app healthy (every 3 s):
+# calling the app through the sidecar's app channel tells when that is.
+sidecar_sees_app() {
+  curl -fsS -o /dev/null --max-time 2 -H "dapr-api-token: $DAPR_API_TOKEN" \
+    "http://127.0.0.1:$(dapr_http_port "$1")/v1.0/invoke/$1/method/health/ready"
+}
