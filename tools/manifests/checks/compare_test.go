@@ -9,6 +9,23 @@ import (
 	"todo.local/tools/manifests/internal/manifest"
 )
 
+// unionKeys returns the keys of a and b together, sorted, so comparisons report in a stable order.
+func unionKeys[V any](a, b map[string]V) []string {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	return sorted
+}
+
 // objectKey identifies an object across renderings: group, kind, namespace, name.
 func objectKey(o manifest.Object) string {
 	return o.GVK().Group + "/" + o.ID()
@@ -36,19 +53,7 @@ func differences(a, b any) []string {
 			if !ok {
 				break
 			}
-			keys := map[string]bool{}
-			for k := range at {
-				keys[k] = true
-			}
-			for k := range bt {
-				keys[k] = true
-			}
-			sorted := make([]string, 0, len(keys))
-			for k := range keys {
-				sorted = append(sorted, k)
-			}
-			sort.Strings(sorted)
-			for _, k := range sorted {
+			for _, k := range unionKeys(at, bt) {
 				walk(path+"."+k, at[k], bt[k])
 			}
 			return

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -45,19 +44,7 @@ func withoutDigests(o manifest.Object) any {
 // field. Anything else that differs would be an untested difference.
 func TestEnvironmentsDifferOnlyInKafka(t *testing.T) {
 	minikube, cloud := index(build(t, minikubeOverlay)), index(build(t, cloudOverlay))
-	keys := map[string]bool{}
-	for k := range minikube {
-		keys[k] = true
-	}
-	for k := range cloud {
-		keys[k] = true
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	sort.Strings(sorted)
-	for _, key := range sorted {
+	for _, key := range unionKeys(minikube, cloud) {
 		m, inMinikube := minikube[key]
 		c, inCloud := cloud[key]
 		o := m

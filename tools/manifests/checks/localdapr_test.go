@@ -2,7 +2,6 @@ package checks
 
 import (
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -78,19 +77,7 @@ func TestLocalDaprResourcesAreTheRenderedOnes(t *testing.T) {
 				got[objectKey(o)] = o
 			}
 		}
-		keys := map[string]bool{}
-		for k := range got {
-			keys[k] = true
-		}
-		for k := range want {
-			keys[k] = true
-		}
-		sorted := make([]string, 0, len(keys))
-		for k := range keys {
-			sorted = append(sorted, k)
-		}
-		sort.Strings(sorted)
-		for _, key := range sorted {
+		for _, key := range unionKeys(got, want) {
 			g, rendered := got[key]
 			w, loaded := want[key]
 			o := g
