@@ -1,9 +1,8 @@
 package it.platform;
 
-import jakarta.json.Json;
+import it.support.ServiceUnderTest;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -103,9 +102,7 @@ final class Platform {
   }
 
   static JsonObject json(String body) {
-    try (var reader = Json.createReader(new StringReader(body))) {
-      return reader.readObject();
-    }
+    return ServiceUnderTest.json(body);
   }
 
   /** Runs {@code ./dev args...} and fails the test when it fails. */
@@ -135,15 +132,7 @@ final class Platform {
 
   /** Polls until {@code probe} yields a value; fails after {@code timeout}. */
   static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (true) {
-      Optional<T> v = probe.get();
-      if (v.isPresent()) return v.get();
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + "s waiting for " + what);
-      }
-      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-    }
+    return ServiceUnderTest.await(timeout, what, probe);
   }
 
   static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) {
