@@ -1,7 +1,8 @@
 package com.todo.dapr;
 
+import static com.todo.events.Jsonp.JSON;
+
 import jakarta.annotation.Priority;
-import jakarta.json.Json;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -51,7 +52,7 @@ public class AppTokenGuard implements ContainerRequestFilter {
           Response.status(Response.Status.UNAUTHORIZED)
               .type("application/problem+json")
               .entity(
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add("type", "about:blank")
                       .add("title", "Unauthorized")
                       .add("status", 401)

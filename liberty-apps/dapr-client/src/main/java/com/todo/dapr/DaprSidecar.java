@@ -1,10 +1,11 @@
 package com.todo.dapr;
 
+import static com.todo.events.Jsonp.JSON;
+
 import com.todo.events.CloudEvent;
 import com.todo.events.Topic;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.ProcessingException;
@@ -81,17 +82,17 @@ public class DaprSidecar {
   public boolean saveState(
       String key, String json, String etag, boolean createOnly, long ttlSeconds) {
     JsonObjectBuilder item =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("key", key)
-            .add("value", Json.createReader(new java.io.StringReader(json)).readValue());
+            .add("value", JSON.createReader(new java.io.StringReader(json)).readValue());
     if (etag != null) item.add("etag", etag);
     if (etag != null || createOnly) {
-      item.add("options", Json.createObjectBuilder().add("concurrency", "first-write"));
+      item.add("options", JSON.createObjectBuilder().add("concurrency", "first-write"));
     }
     if (ttlSeconds > 0) {
-      item.add("metadata", Json.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
+      item.add("metadata", JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
     }
-    String body = Json.createArrayBuilder().add(item).build().toString();
+    String body = JSON.createArrayBuilder().add(item).build().toString();
     try (Response r = api.saveState(stateStore, body)) {
       if (r.getStatus() == 409) return false;
       if (createOnly && etag == null && r.getStatus() == 500) {
@@ -127,7 +128,7 @@ public class DaprSidecar {
   @Timeout(5000)
   @Retry(maxRetries = 2, delay = 200, jitter = 100)
   public void scheduleJob(String name, String dueTime, String schedule, JsonObject data) {
-    JsonObjectBuilder job = Json.createObjectBuilder().add("overwrite", true);
+    JsonObjectBuilder job = JSON.createObjectBuilder().add("overwrite", true);
     if (dueTime != null) job.add("dueTime", dueTime);
     if (schedule != null) job.add("schedule", schedule);
     if (data != null) job.add("data", data);

@@ -1,11 +1,12 @@
 package com.todo.dapr;
 
+import static com.todo.events.Jsonp.JSON;
+
 import com.todo.events.CloudEvent;
 import com.todo.events.EventSchemas;
 import com.todo.events.EventType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
@@ -63,7 +64,7 @@ public class InboundEvents {
         return SubscriberReply.drop();
       }
       String record =
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("route", route)
               .add("handledAt", Instant.now().toString())
               .add("event", event.toJson())

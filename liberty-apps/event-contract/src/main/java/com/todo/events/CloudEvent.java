@@ -1,6 +1,7 @@
 package com.todo.events;
 
-import jakarta.json.Json;
+import static com.todo.events.Jsonp.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -52,7 +53,7 @@ public record CloudEvent(
 
   public JsonObject toJson() {
     JsonObjectBuilder b =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("specversion", SPEC_VERSION)
             .add("id", id)
             .add("source", source)
@@ -97,7 +98,7 @@ public record CloudEvent(
   }
 
   public static CloudEvent fromJson(String json) {
-    try (var reader = Json.createReader(new StringReader(json))) {
+    try (var reader = JSON.createReader(new StringReader(json))) {
       return fromJson(reader.readObject());
     } catch (jakarta.json.JsonException e) {
       throw new IllegalArgumentException("malformed JSON: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package com.todo.task.domain;
 
-import jakarta.json.Json;
+import static com.todo.events.Jsonp.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -46,14 +47,14 @@ public record Cursor(String sort, List<Object> values, TaskId lastId) {
   }
 
   public String encode() {
-    JsonArrayBuilder v = Json.createArrayBuilder();
+    JsonArrayBuilder v = JSON.createArrayBuilder();
     for (Object value : values) {
       if (value == null) v.addNull();
       else if (value instanceof Integer i) v.add(i);
       else v.add(value.toString());
     }
     JsonObject json =
-        Json.createObjectBuilder().add("s", sort).add("v", v).add("id", lastId.toString()).build();
+        JSON.createObjectBuilder().add("s", sort).add("v", v).add("id", lastId.toString()).build();
     return Base64.getUrlEncoder()
         .withoutPadding()
         .encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
@@ -68,7 +69,7 @@ public record Cursor(String sort, List<Object> values, TaskId lastId) {
     String sort = SortKey.format(keys);
     try {
       String json = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-      JsonObject o = Json.createReader(new StringReader(json)).readObject();
+      JsonObject o = JSON.createReader(new StringReader(json)).readObject();
       if (!sort.equals(o.getString("s"))) {
         throw new ValidationException(
             "cursor", "belongs to sort=" + o.getString("s") + ", not sort=" + sort);

@@ -1,8 +1,9 @@
 package com.todo.task.domain;
 
+import static com.todo.events.Jsonp.JSON;
+
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
@@ -35,7 +36,7 @@ public final class TaskEvents {
   /** @param changed names of the fields that changed; never empty (a no-op patch has no event) */
   public static CloudEvent updated(Task task, List<String> changed) {
     if (changed.isEmpty()) throw new IllegalArgumentException("an update changes at least one field");
-    JsonArrayBuilder names = Json.createArrayBuilder();
+    JsonArrayBuilder names = JSON.createArrayBuilder();
     changed.forEach(names::add);
     return event(
         EventType.TASK_UPDATED, task, task.updatedAt(), task.version(),
@@ -45,7 +46,7 @@ public final class TaskEvents {
   /** @param deletedAt when the deletion commits */
   public static CloudEvent deleted(Task task, Instant deletedAt) {
     JsonObjectBuilder data =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("id", task.id().toString())
             .add("userId", task.userId())
             .add("version", task.versionAfterDelete());

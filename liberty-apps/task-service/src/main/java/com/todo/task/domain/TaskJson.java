@@ -1,6 +1,7 @@
 package com.todo.task.domain;
 
-import jakarta.json.Json;
+import static com.todo.events.Jsonp.JSON;
+
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -26,7 +27,7 @@ public final class TaskJson {
   }
 
   private static JsonObjectBuilder builder(Task task) {
-    JsonObjectBuilder b = Json.createObjectBuilder().add("id", task.id().toString());
+    JsonObjectBuilder b = JSON.createObjectBuilder().add("id", task.id().toString());
     writable(b, task.fields());
     b.add("status", task.status().json());
     nullable(b, "seriesId", task.seriesId());
@@ -41,7 +42,7 @@ public final class TaskJson {
 
   /** Only the writable fields: the target a merge patch applies to. */
   public static JsonObject writable(TaskFields fields) {
-    JsonObjectBuilder b = Json.createObjectBuilder();
+    JsonObjectBuilder b = JSON.createObjectBuilder();
     writable(b, fields);
     return b.build();
   }
@@ -50,14 +51,14 @@ public final class TaskJson {
     b.add("title", f.title());
     nullable(b, "description", f.description());
     b.add("priority", f.priority().json());
-    JsonArrayBuilder tags = Json.createArrayBuilder();
+    JsonArrayBuilder tags = JSON.createArrayBuilder();
     f.tags().forEach(tags::add);
     b.add("tags", tags);
     nullable(b, "dueAt", f.dueAt());
     b.add("timeZone", f.timeZone().getId());
-    JsonArrayBuilder reminders = Json.createArrayBuilder();
+    JsonArrayBuilder reminders = JSON.createArrayBuilder();
     for (Reminder r : f.reminders()) {
-      JsonObjectBuilder rb = Json.createObjectBuilder().add("id", r.id());
+      JsonObjectBuilder rb = JSON.createObjectBuilder().add("id", r.id());
       if (r.before() != null) rb.add("before", r.before());
       else rb.add("at", r.at().toString());
       reminders.add(rb);
@@ -68,7 +69,7 @@ public final class TaskJson {
     } else {
       b.add(
           "recurrence",
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("rule", f.recurrence().rule())
               .add("basis", f.recurrence().basis().json()));
     }

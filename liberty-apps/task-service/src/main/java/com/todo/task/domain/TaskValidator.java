@@ -1,6 +1,7 @@
 package com.todo.task.domain;
 
-import jakarta.json.Json;
+import static com.todo.events.Jsonp.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -97,7 +98,7 @@ public final class TaskValidator {
     if (recurrence instanceof JsonObject r) checkNames(r, RECURRENCE_FIELDS, "recurrence.", errors);
     errors.throwIfAny();
     JsonObject merged =
-        Json.createMergePatch(object).apply(TaskJson.writable(current)).asJsonObject();
+        JSON.createMergePatch(object).apply(TaskJson.writable(current)).asJsonObject();
     TaskFields fields = read(merged, true, newReminderId, errors);
     errors.throwIfAny();
     return fields;

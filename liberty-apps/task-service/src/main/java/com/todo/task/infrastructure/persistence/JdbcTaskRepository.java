@@ -1,5 +1,7 @@
 package com.todo.task.infrastructure.persistence;
 
+import static com.todo.events.Jsonp.JSON;
+
 import com.todo.task.domain.Priority;
 import com.todo.task.domain.Recurrence;
 import com.todo.task.domain.Reminder;
@@ -10,7 +12,6 @@ import com.todo.task.domain.TaskId;
 import com.todo.task.domain.TaskQuery;
 import com.todo.task.domain.TaskRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -205,9 +206,9 @@ public class JdbcTaskRepository implements TaskRepository {
   }
 
   static String remindersJson(List<Reminder> reminders) {
-    JsonArrayBuilder array = Json.createArrayBuilder();
+    JsonArrayBuilder array = JSON.createArrayBuilder();
     for (Reminder r : reminders) {
-      var o = Json.createObjectBuilder().add("id", r.id());
+      var o = JSON.createObjectBuilder().add("id", r.id());
       if (r.before() != null) o.add("before", r.before());
       else o.add("at", r.at().toString());
       array.add(o);
@@ -217,7 +218,7 @@ public class JdbcTaskRepository implements TaskRepository {
 
   static List<Reminder> reminders(String json) {
     List<Reminder> reminders = new ArrayList<>();
-    for (JsonValue v : Json.createReader(new StringReader(json)).readArray()) {
+    for (JsonValue v : JSON.createReader(new StringReader(json)).readArray()) {
       JsonObject r = v.asJsonObject();
       reminders.add(
           r.containsKey("before")
@@ -229,7 +230,7 @@ public class JdbcTaskRepository implements TaskRepository {
 
   static String recurrenceJson(Recurrence recurrence) {
     if (recurrence == null) return null;
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("rule", recurrence.rule())
         .add("basis", recurrence.basis().json())
         .build()
@@ -238,7 +239,7 @@ public class JdbcTaskRepository implements TaskRepository {
 
   static Recurrence recurrence(String json) {
     if (json == null) return null;
-    JsonObject r = Json.createReader(new StringReader(json)).readObject();
+    JsonObject r = JSON.createReader(new StringReader(json)).readObject();
     return new Recurrence(
         r.getString("rule"), Recurrence.Basis.of(r.getString("basis")).orElseThrow());
   }

@@ -1,7 +1,8 @@
 package com.todo.task.interfaces.rest;
 
+import static com.todo.events.Jsonp.JSON;
+
 import com.todo.task.domain.ValidationException;
-import jakarta.json.Json;
 import jakarta.json.JsonConfig;
 import jakarta.json.JsonException;
 import jakarta.json.JsonReader;
@@ -24,7 +25,7 @@ public final class JsonBodies {
   public static final int MAX_BYTES = 64 * 1024;
 
   private static final JsonReaderFactory READERS =
-      Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
+      JSON.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
 
   private JsonBodies() {}
 
@@ -63,7 +64,7 @@ public final class JsonBodies {
 
   /** A reader stops after the first value; anything but whitespace after it is malformed too. */
   private static void requireSingleValue(byte[] bytes) {
-    try (JsonParser parser = Json.createParser(new ByteArrayInputStream(bytes))) {
+    try (JsonParser parser = JSON.createParser(new ByteArrayInputStream(bytes))) {
       JsonParser.Event first = parser.next();
       if (first == JsonParser.Event.START_OBJECT) parser.skipObject();
       else if (first == JsonParser.Event.START_ARRAY) parser.skipArray();

@@ -1,7 +1,8 @@
 package com.todo.task.interfaces.rest;
 
+import static com.todo.events.Jsonp.JSON;
+
 import com.todo.task.domain.FieldError;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
@@ -25,15 +26,15 @@ public final class Problem {
   public static Response.ResponseBuilder of(
       int status, String type, String title, String detail, List<FieldError> errors) {
     JsonObjectBuilder body =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("type", type == null ? "about:blank" : TYPE_PREFIX + type)
             .add("title", title)
             .add("status", status);
     if (detail != null) body.add("detail", detail);
     if (!errors.isEmpty()) {
-      JsonArrayBuilder list = Json.createArrayBuilder();
+      JsonArrayBuilder list = JSON.createArrayBuilder();
       for (FieldError e : errors) {
-        list.add(Json.createObjectBuilder().add("field", e.field()).add("message", e.message()));
+        list.add(JSON.createObjectBuilder().add("field", e.field()).add("message", e.message()));
       }
       body.add("errors", list);
     }

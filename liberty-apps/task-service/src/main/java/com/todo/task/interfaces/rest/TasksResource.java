@@ -1,5 +1,7 @@
 package com.todo.task.interfaces.rest;
 
+import static com.todo.events.Jsonp.JSON;
+
 import com.todo.events.CloudEvent;
 import com.todo.task.application.Outcome;
 import com.todo.task.application.TaskNotFoundException;
@@ -12,7 +14,6 @@ import com.todo.task.domain.ValidationException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
@@ -93,9 +94,9 @@ public class TasksResource {
         service.search(
             userId,
             SearchParameters.parse(q, status, priority, tag, dueBefore, dueAfter, sort, limit, cursor));
-    JsonArrayBuilder items = Json.createArrayBuilder();
+    JsonArrayBuilder items = JSON.createArrayBuilder();
     page.items().forEach(t -> items.add(TaskJson.of(t)));
-    JsonObjectBuilder body = Json.createObjectBuilder().add("items", items);
+    JsonObjectBuilder body = JSON.createObjectBuilder().add("items", items);
     if (page.nextCursor() == null) body.addNull("nextCursor");
     else body.add("nextCursor", page.nextCursor());
     return Response.ok(body.build().toString()).build();
@@ -154,9 +155,9 @@ public class TasksResource {
   @Operation(summary = "The task's events (CloudEvents), oldest first")
   public Response history(@PathParam("id") String id) {
     List<CloudEvent> events = service.history(user.id(), taskId(id));
-    JsonArrayBuilder items = Json.createArrayBuilder();
+    JsonArrayBuilder items = JSON.createArrayBuilder();
     events.forEach(e -> items.add(e.toJson()));
-    return Response.ok(Json.createObjectBuilder().add("items", items).build().toString()).build();
+    return Response.ok(JSON.createObjectBuilder().add("items", items).build().toString()).build();
   }
 
   private static Response ok(Task task) {
