@@ -20,11 +20,11 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  */
 @RegisterRestClient(configKey = "dapr")
 @RegisterProvider(DaprApiTokenFilter.class)
-@Path("/v1.0")
+@Path("/")
 public interface DaprHttpApi {
 
   @POST
-  @Path("/publish/{pubsub}/{topic}")
+  @Path("/v1.0/publish/{pubsub}/{topic}")
   @Consumes("application/cloudevents+json")
   Response publish(
       @PathParam("pubsub") String pubsub,
@@ -32,37 +32,49 @@ public interface DaprHttpApi {
       @QueryParam("metadata.partitionKey") String partitionKey,
       String cloudEvent);
 
+  /** Alpha in Dapr 1.18; Kafka sends the entries of one call in order. */
+  @POST
+  @Path("/v1.0-alpha1/publish/bulk/{pubsub}/{topic}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  Response publishBulk(
+      @PathParam("pubsub") String pubsub, @PathParam("topic") String topic, String entries);
+
   @GET
-  @Path("/state/{store}/{key}")
+  @Path("/v1.0/state/{store}/{key}")
   Response getState(@PathParam("store") String store, @PathParam("key") String key);
 
   @POST
-  @Path("/state/{store}")
+  @Path("/v1.0/state/{store}/bulk")
+  @Consumes(MediaType.APPLICATION_JSON)
+  Response getBulkState(@PathParam("store") String store, String keys);
+
+  @POST
+  @Path("/v1.0/state/{store}")
   @Consumes(MediaType.APPLICATION_JSON)
   Response saveState(@PathParam("store") String store, String items);
 
   @DELETE
-  @Path("/state/{store}/{key}")
+  @Path("/v1.0/state/{store}/{key}")
   Response deleteState(
       @PathParam("store") String store,
       @PathParam("key") String key,
       @HeaderParam("If-Match") String etag);
 
   @POST
-  @Path("/jobs/{name}")
+  @Path("/v1.0/jobs/{name}")
   @Consumes(MediaType.APPLICATION_JSON)
   Response scheduleJob(@PathParam("name") String name, String job);
 
   @GET
-  @Path("/jobs/{name}")
+  @Path("/v1.0/jobs/{name}")
   Response getJob(@PathParam("name") String name);
 
   @DELETE
-  @Path("/jobs/{name}")
+  @Path("/v1.0/jobs/{name}")
   Response deleteJob(@PathParam("name") String name);
 
   @POST
-  @Path("/invoke/{appId}/method/{method: .+}")
+  @Path("/v1.0/invoke/{appId}/method/{method: .+}")
   @Consumes(MediaType.APPLICATION_JSON)
   Response invoke(
       @PathParam("appId") String appId,
@@ -72,6 +84,6 @@ public interface DaprHttpApi {
 
   /** Ready when the sidecar's components are loaded; does not wait for the app (no cycle). */
   @GET
-  @Path("/healthz/outbound")
+  @Path("/v1.0/healthz/outbound")
   Response outboundHealth();
 }

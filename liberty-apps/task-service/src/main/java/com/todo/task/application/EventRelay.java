@@ -1,7 +1,5 @@
 package com.todo.task.application;
 
-import java.util.concurrent.CompletionStage;
-
 /** Publishes committed outbox rows; never throws to the caller (rows that fail just wait). */
 public interface EventRelay {
 
@@ -9,5 +7,5 @@ public interface EventRelay {
    * A transaction of {@code userId} that added outbox rows has committed: publish them, in the
    * background (the caller's answer must not wait for, or fail with, the sidecar).
    */
-  CompletionStage<Void> committed(String userId);
+  void committed(String userId);
 }

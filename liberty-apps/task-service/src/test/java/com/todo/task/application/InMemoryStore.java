@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -49,9 +47,8 @@ final class InMemoryStore
   }
 
   @Override
-  public CompletionStage<Void> committed(String userId) {
+  public void committed(String userId) {
     relayed.add(userId);
-    return CompletableFuture.completedFuture(null);
   }
 
   @Override

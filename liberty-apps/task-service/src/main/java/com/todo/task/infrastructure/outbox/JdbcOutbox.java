@@ -23,8 +23,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class JdbcOutbox implements Outbox {
 
-  /** An unpublished row. */
-  record Pending(long seq, CloudEvent event) {}
+  /** An unpublished row: the event as stored, with what the relay needs to route it. */
+  record Pending(long seq, String userId, String type, String json) {}
 
   @Override
   public void add(CloudEvent event) {
@@ -63,52 +63,43 @@ public class JdbcOutbox implements Outbox {
     }
   }
 
-  /** Users with unpublished rows, the one waiting longest first. */
-  List<String> usersWithPending(Connection c, int max) throws SQLException {
+  /**
+   * The oldest unpublished rows of every user, in commit order per user (a user's rows get their
+   * {@code seq} under that user's write lock, so seq order is their commit order).
+   */
+  List<Pending> pending(Connection c, int max) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT user_id FROM outbox WHERE published_at IS NULL"
-                + " GROUP BY user_id ORDER BY min(seq) LIMIT ?")) {
-      s.setInt(1, max);
-      List<String> users = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) users.add(rs.getString(1));
-      }
-      return users;
-    }
-  }
-
-  /** The user's unpublished rows in commit order. */
-  List<Pending> pending(Connection c, String userId, int max) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT seq, payload::text FROM outbox WHERE user_id = ? AND published_at IS NULL"
+            "SELECT seq, user_id, type, payload::text FROM outbox WHERE published_at IS NULL"
                 + " ORDER BY seq LIMIT ?")) {
-      s.setString(1, userId);
-      s.setInt(2, max);
+      s.setInt(1, max);
       List<Pending> rows = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) rows.add(new Pending(rs.getLong(1), CloudEvent.fromJson(rs.getString(2))));
+        while (rs.next()) {
+          rows.add(new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+        }
       }
       return rows;
     }
   }
 
-  void markPublished(Connection c, long seq, Instant at) throws SQLException {
+  void markPublished(Connection c, List<Long> seqs, Instant at) throws SQLException {
+    if (seqs.isEmpty()) return;
     try (PreparedStatement s =
-        c.prepareStatement("UPDATE outbox SET published_at = ? WHERE seq = ?")) {
+        c.prepareStatement("UPDATE outbox SET published_at = ? WHERE seq = ANY (?)")) {
       s.setObject(1, at.atOffset(ZoneOffset.UTC));
-      s.setLong(2, seq);
+      s.setArray(2, c.createArrayOf("int8", seqs.toArray()));
       s.executeUpdate();
     }
   }
 
-  void markFailed(Connection c, long seq, String error) throws SQLException {
+  void markFailed(Connection c, List<Long> seqs, String error) throws SQLException {
+    if (seqs.isEmpty()) return;
     try (PreparedStatement s =
         c.prepareStatement(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ANY (?)")) {
       s.setString(1, error == null ? "" : error.substring(0, Math.min(error.length(), 2000)));
-      s.setLong(2, seq);
+      s.setArray(2, c.createArrayOf("int8", seqs.toArray()));
       s.executeUpdate();
     }
   }

@@ -13,42 +13,47 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.faulttolerance.Asynchronous;
 
 /**
- * Publishes outbox rows through the sidecar, per user in commit order: right after a commit for
- * that user, and for everyone when the {@code outbox-drain} job calls. A user's rows are published
- * only under that user's publish lock (a PostgreSQL advisory lock), so two replicas, or the
- * after-commit path and the job, never publish one user's rows side by side; at a user's first
- * failure the rest of that user's rows wait, so row N+1 never overtakes row N. A crash between
- * publish and the commit of "published" republishes the same event id, which consumers tolerate.
+ * Publishes outbox rows through the sidecar in commit order per user: right after commits, and
+ * when the {@code outbox-drain} job calls. One pump per server publishes the oldest unpublished
+ * rows of all users in batches (one bulk publish and one UPDATE per batch), so a burst of commits
+ * costs a few sidecar calls rather than one each. The pump holds the outbox's publish lock (a
+ * PostgreSQL advisory lock) while it publishes a batch, so two replicas never publish side by side.
+ * When an event fails, its user's later rows in the batch are not marked and go again, after it
+ * (the same event ids, which consumers treat as duplicates); the pump stops and the drain job
+ * retries. A crash between publish and the commit of "published" republishes the same ids too.
  */
 @ApplicationScoped
 public class OutboxRelay implements EventRelay {
 
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class.getName());
-  /** Namespace (first key) of the advisory lock held while publishing one user's rows. */
-  static final int USER_PUBLISH_LOCK = 2;
-  static final int BATCH = 200;
-  static final int USERS_PER_DRAIN = 1000;
+  /** The advisory lock (namespace, key) held while a batch is published. */
+  static final int PUBLISH_LOCK = 2;
+  static final int PUBLISH_LOCK_KEY = 0;
+  /** Rows per bulk publish. */
+  static final int BATCH = 500;
 
-  /** How a user's turn ended. */
+  /** How a pump round ended. */
   enum Turn {
     /** Nothing left to publish. */
     DONE,
-    /** Another publisher holds the user's lock and publishes these rows. */
+    /** Another replica's pump held the lock longer than {@code outbox.lock-wait}. */
     BUSY,
-    /** The sidecar refused one event (HTTP 400): the user's rows wait, others can go on. */
+    /** The sidecar refused an event (HTTP 400): its user's rows wait for the drain job. */
     REFUSED,
-    /** The sidecar or the broker is unreachable: stop trying for now. */
+    /** The sidecar or the broker is unreachable, or took only part of a batch. */
     UNAVAILABLE
   }
 
@@ -57,6 +62,7 @@ public class OutboxRelay implements EventRelay {
 
   @Inject JdbcOutbox outbox;
   @Inject DaprSidecar sidecar;
+  @Inject Background background;
 
   @Inject
   @ConfigProperty(name = "outbox.retention", defaultValue = "P30D")
@@ -66,86 +72,66 @@ public class OutboxRelay implements EventRelay {
   @ConfigProperty(name = "task-service.idempotency.retention", defaultValue = "P1D")
   String idempotencyRetention;
 
-  /** How long the after-commit path waits for a running drain to release the user. */
+  /** How long a pump waits for another replica's pump to release the publish lock. */
   @Inject
   @ConfigProperty(name = "outbox.lock-wait", defaultValue = "5s")
   String lockWait;
 
-  private final AtomicBoolean draining = new AtomicBoolean();
+  /** Rows were committed (or the drain job called) since the pump last looked. */
+  private final AtomicBoolean wanted = new AtomicBoolean();
+  /** The pump of this server runs. */
+  private final AtomicBoolean running = new AtomicBoolean();
 
+  /** Never waits and never throws: the pump publishes in the background. */
   @Override
-  @Asynchronous
-  public CompletionStage<Void> committed(String userId) {
-    try {
-      publishPending(userId, true);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "publishing after commit for user " + userId + " failed; the drain job retries", e);
-    }
-    return CompletableFuture.completedFuture(null);
+  public void committed(String userId) {
+    wanted.set(true);
+    startIfIdle();
   }
 
-  /** Starts {@link #drain()} in the background, so the job callback answers at once. */
-  @Asynchronous
-  public CompletionStage<Integer> drainInBackground() {
-    try {
-      return CompletableFuture.completedFuture(drain());
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "outbox drain failed; the next run retries", e);
-      return CompletableFuture.completedFuture(0);
-    }
+  /** The {@code outbox-drain} job: publish whatever waits, in the background. */
+  public void drainInBackground() {
+    committed(null);
   }
 
   /** Starts {@link #prune()} in the background. */
-  @Asynchronous
-  public CompletionStage<Integer> pruneInBackground() {
+  public void pruneInBackground() {
+    background.run(
+        () -> {
+          try {
+            prune();
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "outbox prune failed; the next run retries", e);
+          }
+        });
+  }
+
+  private void startIfIdle() {
+    if (!running.compareAndSet(false, true)) return;
     try {
-      return CompletableFuture.completedFuture(prune());
+      background.run(this::pumpWhileWanted);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "outbox prune failed; the next run retries", e);
-      return CompletableFuture.completedFuture(0);
+      running.set(false);
+      LOG.log(Level.WARNING, "the outbox pump could not start; the drain job retries", e);
     }
   }
 
-  /**
-   * Publishes every unpublished row, users in the order of their oldest row. A drain already
-   * running in this server makes this call return at once.
-   *
-   * @return the number of users whose rows are all published now
-   */
-  public int drain() {
-    if (!draining.compareAndSet(false, true)) {
-      LOG.fine("outbox drain skipped: one is running");
-      return 0;
-    }
+  private void pumpWhileWanted() {
+    Turn turn = Turn.DONE;
     try {
-      List<String> users;
-      try (Connection c = dataSource.getConnection()) {
-        users = outbox.usersWithPending(c, USERS_PER_DRAIN);
-      } catch (SQLException e) {
-        throw new IllegalStateException("outbox drain cannot read the outbox: " + e.getMessage(), e);
-      }
-      int done = 0;
-      for (String user : users) {
-        Turn turn = publishPending(user, false);
-        if (turn == Turn.DONE) done++;
-        if (turn == Turn.UNAVAILABLE) break;
-      }
-      if (!users.isEmpty()) {
-        LOG.info("outbox drain: " + done + " of " + users.size() + " users with pending events done");
-      }
-      return done;
+      while (turn == Turn.DONE && wanted.getAndSet(false)) turn = pump();
+    } catch (RuntimeException e) {
+      turn = Turn.UNAVAILABLE;
+      LOG.log(Level.WARNING, "the outbox pump failed; the drain job retries", e);
     } finally {
-      draining.set(false);
+      running.set(false);
     }
+    // a commit that came after the last look but before running was cleared
+    if (turn == Turn.DONE && wanted.get()) startIfIdle();
   }
 
-  /**
-   * Publishes {@code userId}'s unpublished rows in order.
-   *
-   * @param waitForLock wait (bounded by {@code outbox.lock-wait}) while another publisher holds
-   *     the user; otherwise leave the user to it
-   */
-  Turn publishPending(String userId, boolean waitForLock) {
+  /** Publishes unpublished rows, batch after batch, until none is left or one fails. */
+  Turn pump() {
     while (true) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
@@ -155,20 +141,14 @@ public class OutboxRelay implements EventRelay {
           try (PreparedStatement s = c.prepareStatement("SET LOCAL synchronous_commit TO off")) {
             s.execute();
           }
-          if (!lock(c, userId, waitForLock)) {
+          if (!lock(c)) {
             c.rollback();
             return Turn.BUSY;
           }
-          List<JdbcOutbox.Pending> rows = outbox.pending(c, userId, BATCH);
-          for (JdbcOutbox.Pending row : rows) {
-            Turn failed = publish(c, row);
-            if (failed != null) {
-              c.commit();
-              return failed;
-            }
-          }
+          List<JdbcOutbox.Pending> rows = outbox.pending(c, BATCH);
+          Turn turn = rows.isEmpty() ? Turn.DONE : publish(c, rows);
           c.commit();
-          if (rows.size() < BATCH) return Turn.DONE;
+          if (turn != Turn.DONE || rows.size() < BATCH) return turn;
         } catch (SQLException | RuntimeException e) {
           c.rollback();
           throw e;
@@ -176,63 +156,108 @@ public class OutboxRelay implements EventRelay {
           c.setAutoCommit(true);
         }
       } catch (SQLException e) {
-        throw new IllegalStateException(
-            "outbox of user " + userId + " unavailable: " + e.getMessage(), e);
+        throw new IllegalStateException("the outbox is unavailable: " + e.getMessage(), e);
       }
     }
   }
 
-  /** Publishes one row and marks it; returns how the turn ends when it failed, else null. */
-  private Turn publish(Connection c, JdbcOutbox.Pending row) throws SQLException {
-    CloudEvent event = row.event();
-    Topic topic = EventType.of(event.type()).map(EventType::topic).orElse(Topic.TASK_EVENTS);
+  /** Publishes one batch (rows in seq order) and marks what the broker took. */
+  private Turn publish(Connection c, List<JdbcOutbox.Pending> rows) throws SQLException {
+    Map<Topic, List<JdbcOutbox.Pending>> byTopic = new EnumMap<>(Topic.class);
+    for (JdbcOutbox.Pending row : rows) {
+      Topic topic = EventType.of(row.type()).map(EventType::topic).orElse(Topic.TASK_EVENTS);
+      byTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(row);
+    }
+    Turn turn = Turn.DONE;
+    for (var e : byTopic.entrySet()) {
+      Turn t = publish(c, e.getKey(), e.getValue());
+      if (t != Turn.DONE) turn = t;
+      if (t == Turn.UNAVAILABLE) break;
+    }
+    return turn;
+  }
+
+  private Turn publish(Connection c, Topic topic, List<JdbcOutbox.Pending> rows)
+      throws SQLException {
+    List<DaprSidecar.BulkEntry> entries = new ArrayList<>(rows.size());
+    for (JdbcOutbox.Pending row : rows) {
+      entries.add(new DaprSidecar.BulkEntry(Long.toString(row.seq()), row.userId(), row.json()));
+    }
+    Set<String> failed;
     try {
-      sidecar.publish(topic, event);
-    } catch (IllegalArgumentException e) {
-      outbox.markFailed(c, row.seq(), e.getMessage());
-      LOG.severe(
-          "event " + event.id() + " (" + event.type() + ", task " + event.subject()
-              + ") refused by the sidecar; later events of user " + event.userId()
-              + " wait behind it: " + e.getMessage());
-      return Turn.REFUSED;
-    } catch (RuntimeException e) {
-      outbox.markFailed(c, row.seq(), String.valueOf(e));
-      LOG.warning(
-          "event " + event.id() + " (" + event.type() + ", task " + event.subject()
-              + ") not published, the outbox-drain job retries: " + e);
+      failed = sidecar.publishBulk(topic, entries);
+    } catch (IllegalArgumentException refused) {
+      LOG.warning("the sidecar refused a batch, publishing its events one by one: " + refused.getMessage());
+      return publishOneByOne(c, topic, rows);
+    } catch (RuntimeException unavailable) {
+      outbox.markFailed(c, List.of(rows.get(0).seq()), String.valueOf(unavailable));
+      LOG.warning(rows.size() + " events not published, the outbox-drain job retries: " + unavailable);
       return Turn.UNAVAILABLE;
     }
-    outbox.markPublished(c, row.seq(), Instant.now());
-    LOG.fine(() -> "published event " + event.id() + " " + event.type() + " of task " + event.subject());
-    return null;
-  }
-
-  private boolean lock(Connection c, String userId, boolean wait) throws SQLException {
-    if (wait) {
-      try (PreparedStatement s =
-          c.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
-        s.setString(1, lockWait);
-        s.execute();
-      }
-      try (PreparedStatement s =
-          c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-        s.setInt(1, USER_PUBLISH_LOCK);
-        s.setString(2, userId);
-        s.execute();
-        return true;
-      } catch (SQLException e) {
-        if ("55P03".equals(e.getSQLState())) return false; // lock_timeout: a drain has the user
-        throw e;
+    List<Long> published = new ArrayList<>(rows.size());
+    List<Long> notPublished = new ArrayList<>();
+    Set<String> blocked = new HashSet<>();
+    for (JdbcOutbox.Pending row : rows) {
+      if (blocked.contains(row.userId())) continue;
+      if (failed.contains(Long.toString(row.seq()))) {
+        notPublished.add(row.seq());
+        blocked.add(row.userId());
+      } else {
+        published.add(row.seq());
       }
     }
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT pg_try_advisory_xact_lock(?, hashtext(?))")) {
-      s.setInt(1, USER_PUBLISH_LOCK);
-      s.setString(2, userId);
-      try (var rs = s.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
+    outbox.markPublished(c, published, Instant.now());
+    if (notPublished.isEmpty()) return Turn.DONE;
+    outbox.markFailed(c, notPublished, "the broker did not take the event");
+    LOG.warning(
+        notPublished.size() + " of " + rows.size() + " events not taken by the broker; users "
+            + blocked + " wait for the outbox-drain job");
+    return Turn.UNAVAILABLE;
+  }
+
+  /**
+   * After the sidecar refused a batch: one event per call, so only the events it refuses (and
+   * their users' later rows) wait.
+   */
+  private Turn publishOneByOne(Connection c, Topic topic, List<JdbcOutbox.Pending> rows)
+      throws SQLException {
+    Set<String> blocked = new HashSet<>();
+    for (JdbcOutbox.Pending row : rows) {
+      if (blocked.contains(row.userId())) continue;
+      CloudEvent event = CloudEvent.fromJson(row.json());
+      try {
+        sidecar.publish(topic, event);
+      } catch (IllegalArgumentException e) {
+        outbox.markFailed(c, List.of(row.seq()), e.getMessage());
+        blocked.add(row.userId());
+        LOG.severe(
+            "event " + event.id() + " (" + event.type() + ", task " + event.subject()
+                + ") refused by the sidecar; later events of user " + row.userId()
+                + " wait behind it: " + e.getMessage());
+        continue;
+      } catch (RuntimeException e) {
+        outbox.markFailed(c, List.of(row.seq()), String.valueOf(e));
+        LOG.warning("event " + event.id() + " not published, the outbox-drain job retries: " + e);
+        return Turn.UNAVAILABLE;
       }
+      outbox.markPublished(c, List.of(row.seq()), Instant.now());
+    }
+    return blocked.isEmpty() ? Turn.DONE : Turn.REFUSED;
+  }
+
+  private boolean lock(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
+      s.setString(1, lockWait);
+      s.execute();
+    }
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+      s.setInt(1, PUBLISH_LOCK);
+      s.setInt(2, PUBLISH_LOCK_KEY);
+      s.execute();
+      return true;
+    } catch (SQLException e) {
+      if ("55P03".equals(e.getSQLState())) return false; // lock_timeout: another pump has it
+      throw e;
     }
   }
 
