@@ -131,6 +131,15 @@ final class Platform {
   }
 
   /** Polls until {@code probe} yields a value; fails after {@code timeout}. */
+  /** The lines the service has written to its log so far (./dev keeps it in .dev/logs). */
+  static java.util.stream.Stream<String> log(String service) {
+    try {
+      return java.nio.file.Files.readAllLines(DEV.resolve("logs/" + service + ".log")).stream();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
     return ServiceUnderTest.await(timeout, what, probe);
   }

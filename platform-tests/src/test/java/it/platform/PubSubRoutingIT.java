@@ -53,8 +53,8 @@ class PubSubRoutingIT {
     }
 
     for (String service : SUBSCRIBERS) {
-      assertArrivedUnchanged(service, created, "/events/task.created.v1");
-      assertArrivedUnchanged(service, deleted, "/events/task.deleted.v1");
+      assertArrivedUnchanged(service, created, "/events/task-events");
+      assertArrivedUnchanged(service, deleted, "/events/task-events");
     }
   }
 

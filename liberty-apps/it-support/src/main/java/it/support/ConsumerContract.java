@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +26,11 @@ public abstract class ConsumerContract {
 
   /** A route of this service, e.g. {@code /events/task.created.v1}, and the type it receives. */
   protected abstract String route();
+
+  /** The route of bulk deliveries of the route's topic. */
+  protected String bulkRoute() {
+    return "/events/task-events";
+  }
 
   protected String type() {
     return "com.todo." + route().substring("/events/".length());
@@ -109,5 +118,47 @@ public abstract class ConsumerContract {
     JsonObject newer = envelope(type().replace(".v1", ".v2"), validEvent().getJsonObject("data"));
     assertEquals("SUCCESS", status(service.postFromSidecar("/events/unhandled", newer.toString(), ServiceUnderTest.APP_TOKEN)));
     assertEquals(401, service.postFromSidecar("/events/unhandled", newer.toString(), null).statusCode());
+  }
+
+  @Test
+  void aBulkDeliveryIsAnsweredEntryByEntry() {
+    JsonObject handledBefore = validEvent();
+    assertEquals("SUCCESS", status(service.postFromSidecar(route(), handledBefore.toString(), ServiceUnderTest.APP_TOKEN)));
+    JsonObject fresh = validEvent();
+    JsonObject bad = envelope(type(), Json.createObjectBuilder().add("id", "not-a-task").build());
+    JsonObject newer = envelope(type().replace(".v1", ".v2"), validEvent().getJsonObject("data"));
+    List<JsonObject> events = List.of(fresh, bad, handledBefore, newer);
+    var entries = Json.createArrayBuilder();
+    for (int i = 0; i < events.size(); i++) {
+      entries.add(
+          Json.createObjectBuilder()
+              .add("entryId", "e" + i)
+              .add("event", events.get(i))
+              .add("contentType", "application/cloudevents+json")
+              .add("metadata", Json.createObjectBuilder()));
+    }
+    String body =
+        Json.createObjectBuilder()
+            .add("id", UUID.randomUUID().toString())
+            .add("type", "com.dapr.event.sent.bulk")
+            .add("pubsubname", "pubsub")
+            .add("topic", bulkRoute().substring("/events/".length()))
+            .add("entries", entries)
+            .build()
+            .toString();
+
+    HttpResponse<String> r = service.postFromSidecar(bulkRoute(), body, ServiceUnderTest.APP_TOKEN);
+    assertEquals(200, r.statusCode(), r.body());
+    Map<String, String> statuses = new HashMap<>();
+    for (JsonValue v : ServiceUnderTest.json(r.body()).getJsonArray("statuses")) {
+      statuses.put(v.asJsonObject().getString("entryId"), v.asJsonObject().getString("status"));
+    }
+    assertEquals(Map.of("e0", "SUCCESS", "e1", "DROP", "e2", "SUCCESS", "e3", "SUCCESS"), statuses);
+    JsonObject record = service.state("inbox|" + fresh.getString("id")).orElseThrow();
+    assertEquals(bulkRoute(), record.getString("route"));
+    assertEquals(fresh.getJsonObject("data"), record.getJsonObject("event").getJsonObject("data"));
+    assertTrue(service.state("inbox|" + bad.getString("id")).isEmpty(), "a dropped event was recorded");
+    assertTrue(service.state("inbox|" + newer.getString("id")).isEmpty(), "an ignored event was recorded");
+    assertEquals(401, service.postFromSidecar(bulkRoute(), body, null).statusCode());
   }
 }

@@ -6,6 +6,7 @@ import com.todo.events.CloudEvent;
 import com.todo.events.Topic;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -116,6 +118,54 @@ public class DaprSidecar {
       return Optional.of(new StateEntry(key, r.readEntity(String.class), r.getHeaderString("ETag")));
     } catch (ProcessingException e) {
       throw new SidecarException("sidecar unreachable reading state key " + key, e);
+    }
+  }
+
+  /**
+   * Which of {@code keys} exist, in one call.
+   *
+   * @throws SidecarException when the sidecar or the store fails, for any of the keys
+   */
+  @Timeout(3000)
+  @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  public Set<String> existingKeys(List<String> keys) {
+    if (keys.isEmpty()) return Set.of();
+    var request = JSON.createObjectBuilder().add("keys", JSON.createArrayBuilder(keys)).add("parallelism", 8);
+    try (Response r = api.getBulkState(stateStore, request.build().toString())) {
+      expectSuccess(r, "bulk read of " + keys.size() + " state keys");
+      Set<String> existing = new HashSet<>();
+      for (JsonValue v : JSON.createReader(new java.io.StringReader(r.readEntity(String.class))).readArray()) {
+        JsonObject item = v.asJsonObject();
+        if (item.containsKey("error")) {
+          throw new SidecarException(
+              "bulk read of state key " + item.getString("key", "?") + " failed: " + item.get("error"));
+        }
+        if (item.containsKey("data") && item.get("data") != JsonValue.NULL) existing.add(item.getString("key"));
+      }
+      return existing;
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable reading " + keys.size() + " state keys", e);
+    }
+  }
+
+  /** Saves several values (last write wins) in one call, each expiring after {@code ttlSeconds}. */
+  @Timeout(3000)
+  @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  public void saveStates(Map<String, JsonValue> values, long ttlSeconds) {
+    if (values.isEmpty()) return;
+    JsonArrayBuilder items = JSON.createArrayBuilder();
+    values.forEach(
+        (key, value) -> {
+          JsonObjectBuilder item = JSON.createObjectBuilder().add("key", key).add("value", value);
+          if (ttlSeconds > 0) {
+            item.add("metadata", JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
+          }
+          items.add(item);
+        });
+    try (Response r = api.saveState(stateStore, items.build().toString())) {
+      expectSuccess(r, "write of " + values.size() + " state keys");
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable writing " + values.size() + " state keys", e);
     }
   }
 

@@ -12,10 +12,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The routes that a service's declarative subscriptions (dapr-config/resources) choose by CEL on
- * the event type: {@code /events/<type without "com.todo.">}, e.g. {@code /events/task.created.v1}.
- * The consumer rules are {@link InboundEvents}'s; the service's reaction is its {@link
- * EventHandler}.
+ * The routes of a service's declarative subscriptions (dapr-config/resources): {@code
+ * /events/<topic>}, e.g. {@code /events/task-events}, which their CEL rule chooses for the event
+ * types of the contract and which takes bulk deliveries (entries in topic order, so one user's
+ * events stay in order) as well as single events; and {@code /events/<type without "com.todo.">},
+ * e.g. {@code /events/task.created.v1}, for one event of that type. The consumer rules are {@link
+ * InboundEvents}'s; the service's reaction is its {@link EventHandler}.
  */
 @Path("/events")
 @SidecarOnly
@@ -30,7 +32,7 @@ public class EventRoutes {
   @Inject Instance<EventHandler> handler;
 
   @POST
-  @Path("{route: [a-z-]+\\.[a-z-]+\\.v[0-9]+}")
+  @Path("{route: [a-z]+-events|[a-z-]+\\.[a-z-]+\\.v[0-9]+}")
   public Response receive(@PathParam("route") String route, String body) {
     if (!handler.isResolvable()) return Response.status(Response.Status.NOT_FOUND).build();
     return inbound.receive("/events/" + route, body, handler.get());

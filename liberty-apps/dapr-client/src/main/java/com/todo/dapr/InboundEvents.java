@@ -7,14 +7,28 @@ import com.todo.events.EventSchemas;
 import com.todo.events.EventType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * The consumer rules of the event contract in one place: parse, check the schema, skip what was
- * handled before, handle, record. Answers the sidecar with SUCCESS, RETRY or DROP.
+ * handled before, handle, record. Answers the sidecar with SUCCESS, RETRY or DROP, for one event or
+ * for each entry of a bulk delivery (Dapr bulk subscribe: one call, one inbox read and one inbox
+ * write for up to a hundred events).
  */
 @ApplicationScoped
 public class InboundEvents {
@@ -31,52 +45,175 @@ public class InboundEvents {
     DROP
   }
 
+  /** The answer for one event. */
+  enum Status {
+    SUCCESS,
+    RETRY,
+    DROP
+  }
+
   @Inject DaprSidecar sidecar;
 
+  /** True when {@code body} is a bulk delivery ({@code {"entries": [...]}}), not one event. */
+  static boolean isBulk(JsonObject body) {
+    return body.get("entries") instanceof JsonArray && !body.containsKey("specversion");
+  }
+
+  /** One event in the body (a route without bulk subscribe, or a test). */
   public Response receive(String route, String body, EventHandler handler) {
+    JsonObject json;
+    try {
+      json = JSON.createReader(new StringReader(body)).readObject();
+    } catch (JsonException | IllegalStateException e) {
+      LOG.warning(() -> "route " + route + ": dropping a malformed event: " + e.getMessage());
+      return reply(Status.DROP);
+    }
+    if (isBulk(json)) return receiveBulk(route, json.getJsonArray("entries"), handler);
+    return reply(receive(route, List.of(json), handler).get(0));
+  }
+
+  /** The entries of a bulk delivery; answers {@code {"statuses": [{entryId, status}...]}}. */
+  public Response receiveBulk(String route, JsonArray entries, EventHandler handler) {
+    List<JsonValue> events = new ArrayList<>(entries.size());
+    for (JsonValue entry : entries) {
+      JsonValue event = entry instanceof JsonObject o ? o.get("event") : null;
+      events.add(event == null ? JsonValue.NULL : event);
+    }
+    List<Status> statuses = receive(route, events, handler);
+    JsonArrayBuilder answer = JSON.createArrayBuilder();
+    for (int i = 0; i < entries.size(); i++) {
+      JsonValue entry = entries.get(i);
+      String entryId = entry instanceof JsonObject o ? o.getString("entryId", "") : "";
+      answer.add(JSON.createObjectBuilder().add("entryId", entryId).add("status", statuses.get(i).name()));
+    }
+    return Response.ok(
+            JSON.createObjectBuilder().add("statuses", answer).build().toString(),
+            MediaType.APPLICATION_JSON)
+        .build();
+  }
+
+  /**
+   * The rules for events delivered together, in their order. An event that must be retried holds
+   * back the later events of its user in the same delivery (they are retried after it), so one
+   * user's events are handled in order.
+   */
+  List<Status> receive(String route, List<JsonValue> delivered, EventHandler handler) {
+    int n = delivered.size();
+    Status[] status = new Status[n];
+    CloudEvent[] events = new CloudEvent[n];
+    List<String> keys = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      CloudEvent event = valid(route, delivered.get(i));
+      if (event == null) {
+        status[i] = Status.DROP;
+      } else if (EventType.of(event.type()).isEmpty()) {
+        LOG.info(() -> "event " + event.id() + ": type " + event.type() + " is not handled here");
+        status[i] = Status.SUCCESS;
+      } else {
+        events[i] = event;
+        keys.add(inboxKey(event));
+      }
+    }
+    Set<String> handledBefore;
+    try {
+      handledBefore = keys.size() == 1 ? single(keys.get(0)) : sidecar.existingKeys(keys);
+    } catch (RuntimeException e) {
+      // never "treat as new": the sidecar delivers again
+      LOG.warning(() -> "events " + keys + " on " + route + " will be retried, the inbox is unreadable: " + e);
+      for (int i = 0; i < n; i++) if (events[i] != null) status[i] = Status.RETRY;
+      return List.of(status);
+    }
+    Map<String, JsonValue> records = new LinkedHashMap<>();
+    List<Integer> recorded = new ArrayList<>();
+    Set<String> heldBack = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      CloudEvent event = events[i];
+      if (event == null) continue;
+      String key = inboxKey(event);
+      if (handledBefore.contains(key)) {
+        LOG.fine(() -> "event " + event.id() + " was handled before");
+        status[i] = Status.SUCCESS;
+        continue;
+      }
+      if (heldBack.contains(String.valueOf(event.userId()))) {
+        status[i] = Status.RETRY;
+        continue;
+      }
+      Outcome outcome;
+      try {
+        outcome = handler.handle(event);
+      } catch (RuntimeException e) {
+        LOG.warning(() -> "event " + event.id() + " will be retried: " + e);
+        outcome = Outcome.RETRY;
+      }
+      switch (outcome) {
+        case HANDLED -> {
+          records.put(key, record(route, event));
+          recorded.add(i);
+          status[i] = Status.SUCCESS;
+        }
+        case RETRY -> {
+          heldBack.add(String.valueOf(event.userId()));
+          status[i] = Status.RETRY;
+        }
+        case DROP -> {
+          LOG.warning(() -> "event " + event.id() + " (" + event.type() + ") dropped by its handler");
+          status[i] = Status.DROP;
+        }
+      }
+    }
+    try {
+      sidecar.saveStates(records, INBOX_TTL_SECONDS);
+      LOG.fine(() -> records.size() + " events handled on " + route);
+    } catch (RuntimeException e) {
+      // handled but not recorded: handlers are idempotent, so handling them again is safe
+      LOG.warning(() -> "events " + records.keySet() + " on " + route + " were handled and will be retried, the inbox write failed: " + e);
+      for (int i : recorded) status[i] = Status.RETRY;
+    }
+    return List.of(status);
+  }
+
+  private Set<String> single(String key) {
+    return sidecar.getState(key).isPresent() ? Set.of(key) : Set.of();
+  }
+
+  /** The event if it is one of the contract and its data matches its schema; else null (drop). */
+  private static CloudEvent valid(String route, JsonValue json) {
     CloudEvent event;
     try {
-      event = CloudEvent.fromJson(body);
+      if (!(json instanceof JsonObject o)) throw new IllegalArgumentException("not a JSON object");
+      event = CloudEvent.fromJson(o);
     } catch (IllegalArgumentException e) {
       LOG.warning(() -> "route " + route + ": dropping a malformed event: " + e.getMessage());
-      return SubscriberReply.drop();
+      return null;
     }
     var type = EventType.of(event.type());
-    if (type.isEmpty()) {
-      LOG.info(() -> "event " + event.id() + ": type " + event.type() + " is not handled here");
-      return SubscriberReply.success();
-    }
+    if (type.isEmpty()) return event;
     List<String> violations = EventSchemas.violations(type.get(), event.data());
     if (!violations.isEmpty()) {
       LOG.warning(() -> "event " + event.id() + " (" + event.type() + ") dropped: " + violations);
-      return SubscriberReply.drop();
+      return null;
     }
-    String key = "inbox|" + event.id();
-    try {
-      if (sidecar.getState(key).isPresent()) {
-        LOG.fine(() -> "event " + event.id() + " was handled before");
-        return SubscriberReply.success();
-      }
-      Outcome outcome = handler.handle(event);
-      if (outcome == Outcome.RETRY) return SubscriberReply.retry();
-      if (outcome == Outcome.DROP) {
-        LOG.warning(() -> "event " + event.id() + " (" + event.type() + ") dropped by its handler");
-        return SubscriberReply.drop();
-      }
-      String record =
-          JSON.createObjectBuilder()
-              .add("route", route)
-              .add("handledAt", Instant.now().toString())
-              .add("event", event.toJson())
-              .build()
-              .toString();
-      sidecar.saveState(key, record, null, false, INBOX_TTL_SECONDS);
-      LOG.info(() -> "event " + event.id() + " (" + event.type() + ") handled on " + route);
-      return SubscriberReply.success();
-    } catch (RuntimeException e) {
-      // the state store or the handler failed: never "treat as new", let the sidecar redeliver
-      LOG.warning(() -> "event " + event.id() + " will be retried: " + e);
-      return SubscriberReply.retry();
-    }
+    return event;
+  }
+
+  private static String inboxKey(CloudEvent event) {
+    return "inbox|" + event.id();
+  }
+
+  private static JsonValue record(String route, CloudEvent event) {
+    return JSON.createObjectBuilder()
+        .add("route", route)
+        .add("handledAt", Instant.now().toString())
+        .add("event", event.toJson())
+        .build();
+  }
+
+  private static Response reply(Status status) {
+    return switch (status) {
+      case SUCCESS -> SubscriberReply.success();
+      case RETRY -> SubscriberReply.retry();
+      case DROP -> SubscriberReply.drop();
+    };
   }
 }

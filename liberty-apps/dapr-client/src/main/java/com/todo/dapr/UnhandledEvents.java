@@ -1,11 +1,17 @@
 package com.todo.dapr;
 
+import static com.todo.events.Jsonp.JSON;
+
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
 import java.util.logging.Logger;
 
 /**
@@ -23,6 +29,18 @@ public class UnhandledEvents {
   @POST
   public Response ignore(String body) {
     LOG.fine(() -> "ignored an event this service does not handle (" + body.length() + " bytes)");
-    return SubscriberReply.success();
+    JsonObject json;
+    try {
+      json = JSON.createReader(new StringReader(body)).readObject();
+    } catch (RuntimeException notAnObject) {
+      return SubscriberReply.success();
+    }
+    if (!InboundEvents.isBulk(json)) return SubscriberReply.success();
+    JsonArrayBuilder statuses = JSON.createArrayBuilder();
+    for (JsonValue entry : json.getJsonArray("entries")) {
+      String entryId = entry instanceof JsonObject o ? o.getString("entryId", "") : "";
+      statuses.add(JSON.createObjectBuilder().add("entryId", entryId).add("status", "SUCCESS"));
+    }
+    return Response.ok(JSON.createObjectBuilder().add("statuses", statuses).build().toString()).build();
   }
 }
