@@ -194,25 +194,37 @@ public class OutboxRelay implements EventRelay {
       LOG.warning(rows.size() + " events not published, the outbox-drain job retries: " + unavailable);
       return Turn.UNAVAILABLE;
     }
-    List<Long> published = new ArrayList<>(rows.size());
-    List<Long> notPublished = new ArrayList<>();
-    Set<String> blocked = new HashSet<>();
-    for (JdbcOutbox.Pending row : rows) {
-      if (blocked.contains(row.userId())) continue;
-      if (failed.contains(Long.toString(row.seq()))) {
-        notPublished.add(row.seq());
-        blocked.add(row.userId());
-      } else {
-        published.add(row.seq());
-      }
-    }
-    outbox.markPublished(c, published, Instant.now());
-    if (notPublished.isEmpty()) return Turn.DONE;
-    outbox.markFailed(c, notPublished, "the broker did not take the event");
+    Marks marks = Marks.of(rows, failed);
+    outbox.markPublished(c, marks.published(), Instant.now());
+    if (marks.failed().isEmpty()) return Turn.DONE;
+    outbox.markFailed(c, marks.failed(), "the broker did not take the event");
     LOG.warning(
-        notPublished.size() + " of " + rows.size() + " events not taken by the broker; users "
-            + blocked + " wait for the outbox-drain job");
+        marks.failed().size() + " of " + rows.size() + " events not taken by the broker; users "
+            + marks.waiting() + " wait for the outbox-drain job");
     return Turn.UNAVAILABLE;
+  }
+
+  /**
+   * What to mark after a batch of which the broker did not take {@code failedEntryIds}: a failed
+   * row's user waits from that row on (its later rows stay unpublished, so they go again after
+   * it); every other row is published.
+   */
+  record Marks(List<Long> published, List<Long> failed, Set<String> waiting) {
+    static Marks of(List<JdbcOutbox.Pending> rows, Set<String> failedEntryIds) {
+      List<Long> published = new ArrayList<>(rows.size());
+      List<Long> failed = new ArrayList<>();
+      Set<String> waiting = new HashSet<>();
+      for (JdbcOutbox.Pending row : rows) {
+        if (waiting.contains(row.userId())) continue;
+        if (failedEntryIds.contains(Long.toString(row.seq()))) {
+          failed.add(row.seq());
+          waiting.add(row.userId());
+        } else {
+          published.add(row.seq());
+        }
+      }
+      return new Marks(published, failed, waiting);
+    }
   }
 
   /**
