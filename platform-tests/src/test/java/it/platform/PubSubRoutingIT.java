@@ -6,6 +6,7 @@ import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.dapr.client.domain.PublishEventRequest;
 import io.dapr.config.Properties;
+import com.todo.events.JsonDigest;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,6 @@ class PubSubRoutingIT {
     for (String attribute : List.of("id", "type", "source", "subject", "userid", "sequence")) {
       assertEquals(sent.get(attribute), received.get(attribute), service + ": " + attribute);
     }
-    assertEquals(sent.getJsonObject("data"), received.getJsonObject("data"), service + ": data");
+    assertEquals(JsonDigest.sha256(sent.getJsonObject("data")), record.getString("dataSha256"), service + ": data");
   }
 }

@@ -5,6 +5,7 @@ import static com.todo.events.Jsonp.JSON;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventSchemas;
 import com.todo.events.EventType;
+import com.todo.events.JsonDigest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -15,6 +16,7 @@ import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The consumer rules of the event contract in one place: parse, check the schema, skip what was
@@ -35,8 +38,15 @@ public class InboundEvents {
 
   private static final Logger LOG = Logger.getLogger(InboundEvents.class.getName());
 
-  /** Inbox records expire after a week: redeliveries come long before that. */
-  static final long INBOX_TTL_SECONDS = 7 * 24 * 3600;
+  /**
+   * How long a processed-event record is kept. It only saves handling a redelivery again (every
+   * effect is idempotent), and redeliveries come within minutes (the sidecar's retries, a restart
+   * before the offset was committed); at a thousand events a second a week of records would not
+   * fit any Redis.
+   */
+  @Inject
+  @ConfigProperty(name = "inbox.ttl", defaultValue = "PT1H")
+  Duration inboxTtl;
 
   /** What a handler did with an event. */
   public enum Outcome {
@@ -163,7 +173,7 @@ public class InboundEvents {
       }
     }
     try {
-      sidecar.saveStates(records, INBOX_TTL_SECONDS);
+      sidecar.saveStates(records, inboxTtl.toSeconds());
       LOG.fine(() -> records.size() + " events handled on " + route);
     } catch (RuntimeException e) {
       // handled but not recorded: handlers are idempotent, so handling them again is safe
@@ -201,11 +211,21 @@ public class InboundEvents {
     return "inbox|" + event.id();
   }
 
+  /**
+   * The processed-event record: small (the event's attributes and a digest of its data, not the
+   * data itself), since every consumer keeps one per event.
+   */
   private static JsonValue record(String route, CloudEvent event) {
+    JsonObject json = event.toJson();
+    var attributes = JSON.createObjectBuilder();
+    for (String name : List.of("id", "type", "source", "subject", "userid", "sequence")) {
+      if (json.containsKey(name)) attributes.add(name, json.get(name));
+    }
     return JSON.createObjectBuilder()
         .add("route", route)
         .add("handledAt", Instant.now().toString())
-        .add("event", event.toJson())
+        .add("event", attributes)
+        .add("dataSha256", JsonDigest.sha256(event.data()))
         .build();
   }
 
