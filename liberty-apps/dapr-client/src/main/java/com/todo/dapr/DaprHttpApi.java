@@ -53,6 +53,11 @@ public interface DaprHttpApi {
   @Consumes(MediaType.APPLICATION_JSON)
   Response saveState(@PathParam("store") String store, String items);
 
+  @POST
+  @Path("/v1.0/state/{store}/transaction")
+  @Consumes(MediaType.APPLICATION_JSON)
+  Response stateTransaction(@PathParam("store") String store, String operations);
+
   @DELETE
   @Path("/v1.0/state/{store}/{key}")
   Response deleteState(
