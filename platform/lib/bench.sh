@@ -3,10 +3,11 @@
 #  1. POST /api/v1/tasks: creates/s, latency p50/p99, commit->Kafka lag p50/p99
 #     (a warm-up at full speed that is not a result, 100/s fixed rate, then full speed), and
 #     how far the subscribing services were behind when the load stopped and how long until
-#     they caught up                            -- platform-tests: it.platform.CreateBenchmark
+#     they caught up, and at full speed the CPU per create of each process (from /proc)
+#                                               -- platform-tests: it.platform.CreateBenchmark
 #  2. raw Kafka producer throughput on the same machine, the physical reference
 #     (Kafka's own ProducerPerformance, 1 KiB records, acks=1)
-# Options: BENCH_SECONDS (20), BENCH_WARMUP (30, seconds; 0 = none), BENCH_THREADS (16), BENCH_USERS (64).
+# Options: BENCH_SECONDS (20), BENCH_WARMUP (60, seconds; 0 = none), BENCH_THREADS (16), BENCH_USERS (64).
 set -euo pipefail
 # shellcheck source=platform/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -21,7 +22,7 @@ cp_file="$(mktemp)"
 mvn -B -q -pl platform-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 
 say "task-service creates (${BENCH_SECONDS:-20}s per phase)"
-REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.warmup="${BENCH_WARMUP:-30}" -Dbench.threads="${BENCH_THREADS:-16}" -Dbench.users="${BENCH_USERS:-64}" \
+REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.warmup="${BENCH_WARMUP:-60}" -Dbench.threads="${BENCH_THREADS:-16}" -Dbench.users="${BENCH_USERS:-64}" \
   -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.CreateBenchmark
 
 say "raw Kafka producer (reference)"

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,7 +33,7 @@ public final class CreateBenchmark {
   public static void main(String[] args) throws Exception {
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
     int threads = Integer.parseInt(System.getProperty("bench.threads", "16"));
-    int warmUp = Integer.parseInt(System.getProperty("bench.warmup", "30"));
+    int warmUp = Integer.parseInt(System.getProperty("bench.warmup", "60"));
     // the JVMs compile the hot paths in the first tens of seconds: not what is measured
     if (warmUp > 0) run("warm-up (not a result)", 0, threads, warmUp);
     run("fixed rate 100/s", 100, threads, seconds);
@@ -50,6 +51,7 @@ public final class CreateBenchmark {
     AtomicLong failures = new AtomicLong();
 
     try (KafkaConsumer<String, String> consumer = consumer()) {
+      Map<String, Double> cpuBefore = ProcessCpu.snapshot();
       long start = System.nanoTime();
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
       AtomicLong issued = new AtomicLong();
@@ -78,6 +80,7 @@ public final class CreateBenchmark {
       pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
       double elapsed = (System.nanoTime() - start) / 1e9;
       int created = latenciesMicros.size();
+      Map<String, Double> cpuAfter = ProcessCpu.snapshot();
       long loadEnd = System.nanoTime();
       long behind = consumersBehind(consumer);
 
@@ -113,6 +116,10 @@ public final class CreateBenchmark {
           "",
           behind,
           caughtUp < 0 ? "NOT caught up within 180 s" : "all caught up " + caughtUp + " ms later");
+      // at full speed the machine is busy with creates only; at a fixed rate idle work would count
+      if (ratePerSecond == 0 && !name.startsWith("warm-up")) {
+        System.out.printf("%-28s %s%n", "", ProcessCpu.perRequest(cpuBefore, cpuAfter, created));
+      }
     }
   }
 

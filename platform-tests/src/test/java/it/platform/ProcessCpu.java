@@ -1,0 +1,80 @@
+package it.platform;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * CPU time (user + system) of the platform's processes, read from Linux's /proc and grouped by
+ * part, so a benchmark can say where each request's CPU went. Empty where there is no /proc.
+ */
+final class ProcessCpu {
+  private ProcessCpu() {}
+
+  /** Clock ticks per second of /proc/<pid>/stat on Linux (USER_HZ). */
+  private static final double TICKS_PER_MS = 100 / 1000.0;
+
+  private static final String[] SERVICES = {
+    "task-service", "notification-service", "recurring-service", "realtime-service"
+  };
+
+  /** Milliseconds of CPU used so far by each part that is running now. */
+  static Map<String, Double> snapshot() {
+    Map<String, Double> byPart = new TreeMap<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      procs
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .forEach(
+              p -> {
+                try {
+                  String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                  String part = part(cmd);
+                  if (part == null) return;
+                  String stat = Files.readString(p.resolve("stat"));
+                  String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                  double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_MS;
+                  byPart.merge(part, ms, Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                  // the process ended meanwhile
+                }
+              });
+    } catch (IOException noProc) {
+      return Map.of();
+    }
+    return byPart;
+  }
+
+  private static String part(String cmd) {
+    for (String s : SERVICES) {
+      if (cmd.contains("ws-server.jar " + s)) return s;
+      if (cmd.contains("daprd") && cmd.contains("--app-id " + s + " ")) return "daprd-" + s;
+    }
+    if (cmd.contains("kafka.Kafka ")) return "kafka";
+    if (cmd.contains("it.platform.CreateBenchmark")) return "load generator";
+    String exe = cmd.split(" ", 2)[0];
+    // the server, and its backends and workers, which rename themselves "postgres: ..."
+    if (exe.endsWith("/postgres") || exe.equals("postgres:")) return "postgresql";
+    if (exe.endsWith("redis-server")) return "redis";
+    if (exe.endsWith("/scheduler")) return "dapr scheduler";
+    return null;
+  }
+
+  /** "part: x ms" per request between two snapshots, largest first. */
+  static String perRequest(Map<String, Double> before, Map<String, Double> after, long requests) {
+    if (after.isEmpty() || requests == 0) return "(no /proc here)";
+    StringBuilder out = new StringBuilder();
+    double total = 0;
+    var parts = after.keySet().stream()
+        .sorted((a, b) -> Double.compare(after.get(b) - before.getOrDefault(b, 0.0), after.get(a) - before.getOrDefault(a, 0.0)))
+        .toList();
+    for (String part : parts) {
+      double ms = (after.get(part) - before.getOrDefault(part, 0.0)) / requests;
+      total += ms;
+      out.append(String.format("%n  %-28s %5.2f ms", part, ms));
+    }
+    return String.format("%.2f ms of CPU per create:", total) + out;
+  }
+}
