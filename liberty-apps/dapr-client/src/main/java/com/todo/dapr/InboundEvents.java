@@ -103,84 +103,128 @@ public class InboundEvents {
   }
 
   /**
-   * The rules for events delivered together, in their order. An event that must be retried holds
-   * back the later events of its user in the same delivery (they are retried after it), so one
-   * user's events are handled in order.
+   * The rules for events delivered together, in their order: one inbox read for all, the handler
+   * for each new one, one inbox write for all handled.
    */
   List<Status> receive(String route, List<JsonValue> delivered, EventHandler handler) {
-    int n = delivered.size();
-    Status[] status = new Status[n];
-    CloudEvent[] events = new CloudEvent[n];
-    List<String> keys = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      CloudEvent event = valid(route, delivered.get(i));
-      if (event == null) {
-        status[i] = Status.DROP;
-      } else if (EventType.of(event.type()).isEmpty()) {
-        LOG.info(() -> "event " + event.id() + ": type " + event.type() + " is not handled here");
-        status[i] = Status.SUCCESS;
-      } else {
-        events[i] = event;
-        keys.add(inboxKey(event));
-      }
-    }
+    Delivery delivery = new Delivery(route, delivered);
+    List<String> keys = delivery.inboxKeys();
     Set<String> handledBefore;
     try {
       handledBefore = keys.size() == 1 ? single(keys.get(0)) : sidecar.existingKeys(keys);
     } catch (RuntimeException e) {
       // never "treat as new": the sidecar delivers again
       LOG.warning(() -> "events " + keys + " on " + route + " will be retried, the inbox is unreadable: " + e);
-      for (int i = 0; i < n; i++) if (events[i] != null) status[i] = Status.RETRY;
-      return List.of(status);
+      delivery.retryAll();
+      return delivery.statuses();
     }
-    Map<String, JsonValue> records = new LinkedHashMap<>();
-    List<Integer> recorded = new ArrayList<>();
-    Set<String> heldBack = new HashSet<>();
-    for (int i = 0; i < n; i++) {
-      CloudEvent event = events[i];
-      if (event == null) continue;
-      String key = inboxKey(event);
-      if (handledBefore.contains(key)) {
-        LOG.fine(() -> "event " + event.id() + " was handled before");
-        status[i] = Status.SUCCESS;
-        continue;
-      }
-      if (heldBack.contains(String.valueOf(event.userId()))) {
-        status[i] = Status.RETRY;
-        continue;
-      }
-      Outcome outcome;
-      try {
-        outcome = handler.handle(event);
-      } catch (RuntimeException e) {
-        LOG.warning(() -> "event " + event.id() + " will be retried: " + e);
-        outcome = Outcome.RETRY;
-      }
-      switch (outcome) {
-        case HANDLED -> {
-          records.put(key, record(route, event));
-          recorded.add(i);
-          status[i] = Status.SUCCESS;
-        }
-        case RETRY -> {
-          heldBack.add(String.valueOf(event.userId()));
-          status[i] = Status.RETRY;
-        }
-        case DROP -> {
-          LOG.warning(() -> "event " + event.id() + " (" + event.type() + ") dropped by its handler");
-          status[i] = Status.DROP;
-        }
-      }
-    }
+    Map<String, JsonValue> records = delivery.handle(handledBefore, handler);
     try {
       sidecar.saveStates(records, inboxTtl.toSeconds());
       LOG.fine(() -> records.size() + " events handled on " + route);
     } catch (RuntimeException e) {
       // handled but not recorded: handlers are idempotent, so handling them again is safe
       LOG.warning(() -> "events " + records.keySet() + " on " + route + " were handled and will be retried, the inbox write failed: " + e);
-      for (int i : recorded) status[i] = Status.RETRY;
+      delivery.retryHandled();
     }
-    return List.of(status);
+    return delivery.statuses();
+  }
+
+  /** The answers for one delivery, worked out step by step; no I/O of its own. */
+  static final class Delivery {
+    private final String route;
+    private final Status[] status;
+    private final CloudEvent[] events;
+    private final List<Integer> handled = new ArrayList<>();
+
+    /** Drops what is malformed or breaks its schema; acknowledges types not handled here. */
+    Delivery(String route, List<JsonValue> delivered) {
+      this.route = route;
+      int n = delivered.size();
+      status = new Status[n];
+      events = new CloudEvent[n];
+      for (int i = 0; i < n; i++) {
+        CloudEvent event = valid(route, delivered.get(i));
+        if (event == null) {
+          status[i] = Status.DROP;
+        } else if (EventType.of(event.type()).isEmpty()) {
+          LOG.info(() -> "event " + event.id() + ": type " + event.type() + " is not handled here");
+          status[i] = Status.SUCCESS;
+        } else {
+          events[i] = event;
+        }
+      }
+    }
+
+    /** The inbox keys of the events still to decide. */
+    List<String> inboxKeys() {
+      List<String> keys = new ArrayList<>();
+      for (CloudEvent e : events) if (e != null) keys.add(inboxKey(e));
+      return keys;
+    }
+
+    /**
+     * Handles each event not handled before, in order. An event the handler wants retried holds
+     * back its user's later events of this delivery (they are retried after it), so one user's
+     * events are handled in order.
+     *
+     * @return the processed-event records to write
+     */
+    Map<String, JsonValue> handle(Set<String> handledBefore, EventHandler handler) {
+      Map<String, JsonValue> records = new LinkedHashMap<>();
+      Set<String> heldBack = new HashSet<>();
+      for (int i = 0; i < events.length; i++) {
+        CloudEvent event = events[i];
+        if (event == null) continue;
+        String key = inboxKey(event);
+        if (handledBefore.contains(key)) {
+          LOG.fine(() -> "event " + event.id() + " was handled before");
+          status[i] = Status.SUCCESS;
+          continue;
+        }
+        if (heldBack.contains(String.valueOf(event.userId()))) {
+          status[i] = Status.RETRY;
+          continue;
+        }
+        Outcome outcome;
+        try {
+          outcome = handler.handle(event);
+        } catch (RuntimeException e) {
+          LOG.warning(() -> "event " + event.id() + " will be retried: " + e);
+          outcome = Outcome.RETRY;
+        }
+        switch (outcome) {
+          case HANDLED -> {
+            records.put(key, record(route, event));
+            handled.add(i);
+            status[i] = Status.SUCCESS;
+          }
+          case RETRY -> {
+            heldBack.add(String.valueOf(event.userId()));
+            status[i] = Status.RETRY;
+          }
+          case DROP -> {
+            LOG.warning(() -> "event " + event.id() + " (" + event.type() + ") dropped by its handler");
+            status[i] = Status.DROP;
+          }
+        }
+      }
+      return records;
+    }
+
+    /** The inbox could not be read: every event still to decide goes again. */
+    void retryAll() {
+      for (int i = 0; i < events.length; i++) if (events[i] != null) status[i] = Status.RETRY;
+    }
+
+    /** The records could not be written: the handled events go again (handlers are idempotent). */
+    void retryHandled() {
+      for (int i : handled) status[i] = Status.RETRY;
+    }
+
+    List<Status> statuses() {
+      return List.of(status);
+    }
   }
 
   private Set<String> single(String key) {
