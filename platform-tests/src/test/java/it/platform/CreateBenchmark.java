@@ -103,13 +103,12 @@ public final class CreateBenchmark {
           name, created, elapsed, created / elapsed, failures.get(),
           pct(lat, 50) / 1000.0, pct(lat, 99) / 1000.0, pct(lagsMillis, 50), pct(lagsMillis, 99), lagsMillis.size());
       // sustained means the subscribers keep up too, not only that the API answers
-      long caughtUp = -1;
-      while (System.nanoTime() - loadEnd < TimeUnit.SECONDS.toNanos(180)) {
-        if (consumersBehind(consumer) == 0) {
-          caughtUp = (System.nanoTime() - loadEnd) / 1_000_000;
-          break;
-        }
-        Thread.sleep(250);
+      long caughtUp;
+      try {
+        Platform.awaitTrue(Duration.ofSeconds(180), "the subscribers to catch up", () -> consumersBehind(consumer) == 0);
+        caughtUp = (System.nanoTime() - loadEnd) / 1_000_000;
+      } catch (AssertionError notInTime) {
+        caughtUp = -1;
       }
       System.out.printf(
           "%-28s subscribers (3 services) were %d task-events behind when the load stopped; %s%n",
@@ -124,7 +123,7 @@ public final class CreateBenchmark {
   }
 
   /** Events of task-events the subscribing services have not acknowledged yet, summed. */
-  private static long consumersBehind(KafkaConsumer<String, String> consumer) throws Exception {
+  private static long consumersBehind(KafkaConsumer<String, String> consumer) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
     try (Admin admin = Admin.create(p)) {
@@ -142,6 +141,11 @@ public final class CreateBenchmark {
         }
       }
       return behind;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("consumer group offsets unavailable: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
