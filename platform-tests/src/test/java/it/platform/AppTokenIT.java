@@ -3,6 +3,7 @@ package it.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import it.support.SampleEvents;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -27,7 +28,7 @@ class AppTokenIT {
   @Test
   void aSubscriptionRouteRefusesCallsWithoutTheAppToken() {
     String user = "token-" + UUID.randomUUID();
-    JsonObject event = Events.event("com.todo.task.created.v1", user, Events.task(UUID.randomUUID().toString(), user));
+    JsonObject event = SampleEvents.event("com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
     for (String service : new String[] {"notification-service", "recurring-service", "realtime-service"}) {
       assertEquals(401, post(service, "/events/task.created.v1", event.toString(), null), service);
       assertEquals(401, post(service, "/events/task.created.v1", event.toString(), Platform.DAPR_TOKEN), service);

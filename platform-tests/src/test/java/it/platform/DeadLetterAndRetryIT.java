@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import it.support.SampleEvents;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class DeadLetterAndRetryIT {
   void anEventItsSubscribersDropArrivesOnTheDeadLetterTopic() {
     String user = "dlq-" + UUID.randomUUID();
     JsonObject broken =
-        Events.event("com.todo.task.created.v1", user, Json.createObjectBuilder().add("id", "no task").build());
+        SampleEvents.event("com.todo.task.created.v1", user, Json.createObjectBuilder().add("id", "no task").build());
     try (KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
       assertEquals(204, publish(broken));
       var records =
@@ -49,7 +50,7 @@ class DeadLetterAndRetryIT {
         Files.exists(Platform.DEV.resolve("run/redis.pid")),
         "Redis is not run by ./dev here (an existing server is reused), so the test cannot stop it");
     String user = "retry-" + UUID.randomUUID();
-    JsonObject event = Events.event("com.todo.task.created.v1", user, Events.task(UUID.randomUUID().toString(), user));
+    JsonObject event = SampleEvents.event("com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
     String id = event.getString("id");
     try (KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
       Platform.dev("stop", "redis");

@@ -2,11 +2,12 @@ package it.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.todo.events.JsonDigest;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.dapr.client.domain.PublishEventRequest;
 import io.dapr.config.Properties;
-import com.todo.events.JsonDigest;
+import it.support.SampleEvents;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +31,9 @@ class PubSubRoutingIT {
   void eachTypeReachesTheRouteItsRuleChoosesUnchanged() throws Exception {
     String user = "routing-" + UUID.randomUUID();
     String taskId = UUID.randomUUID().toString();
-    JsonObject created = Events.event("com.todo.task.created.v1", user, Events.task(taskId, user));
+    JsonObject created = SampleEvents.event("com.todo.task.created.v1", user, SampleEvents.task(taskId, user));
     JsonObject deleted =
-        Events.event(
+        SampleEvents.event(
             "com.todo.task.deleted.v1",
             user,
             Json.createObjectBuilder().add("id", taskId).add("userId", user).add("version", 2).build());

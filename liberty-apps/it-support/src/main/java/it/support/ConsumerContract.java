@@ -8,8 +8,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,20 +38,7 @@ public abstract class ConsumerContract {
   /** A valid task.created/updated/... event (the task-events routes); override for other topics. */
   protected JsonObject validEvent() {
     String taskId = UUID.randomUUID().toString();
-    String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-    var data =
-        Json.createObjectBuilder()
-            .add("id", taskId)
-            .add("userId", "it-user")
-            .add("title", "write the tests")
-            .add("status", "open")
-            .add("priority", "none")
-            .add("tags", Json.createArrayBuilder())
-            .add("timeZone", "UTC")
-            .add("reminders", Json.createArrayBuilder())
-            .add("version", 1)
-            .add("createdAt", now)
-            .add("updatedAt", now);
+    var data = Json.createObjectBuilder(SampleEvents.task(taskId, "it-user"));
     if (type().contains(".updated.")) data.add("changed", Json.createArrayBuilder().add("title"));
     if (type().contains(".deleted.")) {
       data = Json.createObjectBuilder().add("id", taskId).add("userId", "it-user").add("version", 2);
@@ -62,18 +47,7 @@ public abstract class ConsumerContract {
   }
 
   protected static JsonObject envelope(String type, JsonObject data) {
-    return Json.createObjectBuilder()
-        .add("specversion", "1.0")
-        .add("id", UUID.randomUUID().toString())
-        .add("source", "/it")
-        .add("type", type)
-        .add("subject", data.getString("id", "x"))
-        .add("time", Instant.now().toString())
-        .add("datacontenttype", "application/json")
-        .add("userid", "it-user")
-        .add("sequence", "1")
-        .add("data", data)
-        .build();
+    return SampleEvents.event(type, "it-user", data);
   }
 
   private static String status(HttpResponse<String> r) {

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.todo.dapr.InboundEvents.Delivery;
 import com.todo.dapr.InboundEvents.Outcome;
 import com.todo.dapr.InboundEvents.Status;
+import it.support.SampleEvents;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,36 +37,11 @@ class InboundEventsTest {
   }
 
   private static JsonObject created(String user) {
-    String now = Instant.now().toString();
-    JsonObject task =
-        Json.createObjectBuilder()
-            .add("id", UUID.randomUUID().toString())
-            .add("userId", user)
-            .add("title", "t")
-            .add("status", "open")
-            .add("priority", "none")
-            .add("tags", Json.createArrayBuilder())
-            .add("timeZone", "UTC")
-            .add("reminders", Json.createArrayBuilder())
-            .add("version", 1)
-            .add("createdAt", now)
-            .add("updatedAt", now)
-            .build();
-    return event("com.todo.task.created.v1", user, task);
+    return event("com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
   }
 
   private static JsonObject event(String type, String user, JsonObject data) {
-    return Json.createObjectBuilder()
-        .add("specversion", "1.0")
-        .add("id", UUID.randomUUID().toString())
-        .add("source", "/test")
-        .add("type", type)
-        .add("subject", data.getString("id", "x"))
-        .add("time", Instant.now().toString())
-        .add("userid", user)
-        .add("sequence", "1")
-        .add("data", data)
-        .build();
+    return SampleEvents.event(type, user, data);
   }
 
   private static String key(JsonObject event) {

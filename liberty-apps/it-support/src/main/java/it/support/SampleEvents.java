@@ -1,4 +1,4 @@
-package it.platform;
+package it.support;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -6,11 +6,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-/** CloudEvents of the contract (design/events.md) for the tests to publish. */
-final class Events {
-  private Events() {}
+/** Valid CloudEvents of the contract (design/events.md) for tests to publish or deliver. */
+public final class SampleEvents {
+  private SampleEvents() {}
 
-  static JsonObject task(String taskId, String user) {
+  /** The full task of a task.created/updated/completed/reopened event. */
+  public static JsonObject task(String taskId, String user) {
     String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     return Json.createObjectBuilder()
         .add("id", taskId)
@@ -27,11 +28,12 @@ final class Events {
         .build();
   }
 
-  static JsonObject event(String type, String user, JsonObject data) {
+  /** A CloudEvent of {@code type} owned by {@code user}, with a new id and sequence 1. */
+  public static JsonObject event(String type, String user, JsonObject data) {
     return Json.createObjectBuilder()
         .add("specversion", "1.0")
         .add("id", UUID.randomUUID().toString())
-        .add("source", "/platform-tests")
+        .add("source", "/tests")
         .add("type", type)
         .add("subject", data.getString("id", "none"))
         .add("time", Instant.now().toString())
