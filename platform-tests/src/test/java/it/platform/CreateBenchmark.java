@@ -50,7 +50,9 @@ public final class CreateBenchmark {
     ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
     AtomicLong failures = new AtomicLong();
 
-    try (KafkaConsumer<String, String> consumer = consumer()) {
+    Properties adminProps = new Properties();
+    adminProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
+    try (KafkaConsumer<String, String> consumer = consumer(); Admin admin = Admin.create(adminProps)) {
       Map<String, Double> cpuBefore = ProcessCpu.snapshot();
       long start = System.nanoTime();
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -82,7 +84,7 @@ public final class CreateBenchmark {
       int created = latenciesMicros.size();
       Map<String, Double> cpuAfter = ProcessCpu.snapshot();
       long loadEnd = System.nanoTime();
-      long behind = consumersBehind(consumer);
+      long behind = consumersBehind(consumer, admin);
 
       List<Long> lagsMillis = new ArrayList<>();
       Instant deadline = Instant.now().plusSeconds(60);
@@ -105,7 +107,7 @@ public final class CreateBenchmark {
       // sustained means the subscribers keep up too, not only that the API answers
       long caughtUp;
       try {
-        Platform.awaitTrue(Duration.ofSeconds(180), "the subscribers to catch up", () -> consumersBehind(consumer) == 0);
+        Platform.awaitTrue(Duration.ofSeconds(180), "the subscribers to catch up", () -> consumersBehind(consumer, admin) == 0);
         caughtUp = (System.nanoTime() - loadEnd) / 1_000_000;
       } catch (AssertionError notInTime) {
         caughtUp = -1;
@@ -123,10 +125,8 @@ public final class CreateBenchmark {
   }
 
   /** Events of task-events the subscribing services have not acknowledged yet, summed. */
-  private static long consumersBehind(KafkaConsumer<String, String> consumer) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
-    try (Admin admin = Admin.create(p)) {
+  private static long consumersBehind(KafkaConsumer<String, String> consumer, Admin admin) {
+    try {
       List<TopicPartition> parts =
           consumer.partitionsFor("task-events").stream()
               .map(i -> new TopicPartition("task-events", i.partition()))

@@ -9,11 +9,9 @@ import com.todo.events.JsonDigest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.time.Duration;
@@ -90,16 +88,7 @@ public class InboundEvents {
       events.add(event == null ? JsonValue.NULL : event);
     }
     List<Status> statuses = receive(route, events, handler);
-    JsonArrayBuilder answer = JSON.createArrayBuilder();
-    for (int i = 0; i < entries.size(); i++) {
-      JsonValue entry = entries.get(i);
-      String entryId = entry instanceof JsonObject o ? o.getString("entryId", "") : "";
-      answer.add(JSON.createObjectBuilder().add("entryId", entryId).add("status", statuses.get(i).name()));
-    }
-    return Response.ok(
-            JSON.createObjectBuilder().add("statuses", answer).build().toString(),
-            MediaType.APPLICATION_JSON)
-        .build();
+    return SubscriberReply.perEntry(entries, i -> statuses.get(i).name());
   }
 
   /**
@@ -111,7 +100,7 @@ public class InboundEvents {
     List<String> keys = delivery.inboxKeys();
     Set<String> handledBefore;
     try {
-      handledBefore = keys.size() == 1 ? single(keys.get(0)) : sidecar.existingKeys(keys);
+      handledBefore = sidecar.existingKeys(keys);
     } catch (RuntimeException e) {
       // never "treat as new": the sidecar delivers again
       LOG.warning(() -> "events " + keys + " on " + route + " will be retried, the inbox is unreadable: " + e);
@@ -225,10 +214,6 @@ public class InboundEvents {
     List<Status> statuses() {
       return List.of(status);
     }
-  }
-
-  private Set<String> single(String key) {
-    return sidecar.getState(key).isPresent() ? Set.of(key) : Set.of();
   }
 
   /** The event if it is one of the contract and its data matches its schema; else null (drop). */

@@ -2,9 +2,7 @@ package com.todo.dapr;
 
 import static com.todo.events.Jsonp.JSON;
 
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -36,11 +34,6 @@ public class UnhandledEvents {
       return SubscriberReply.success();
     }
     if (!InboundEvents.isBulk(json)) return SubscriberReply.success();
-    JsonArrayBuilder statuses = JSON.createArrayBuilder();
-    for (JsonValue entry : json.getJsonArray("entries")) {
-      String entryId = entry instanceof JsonObject o ? o.getString("entryId", "") : "";
-      statuses.add(JSON.createObjectBuilder().add("entryId", entryId).add("status", "SUCCESS"));
-    }
-    return Response.ok(JSON.createObjectBuilder().add("statuses", statuses).build().toString()).build();
+    return SubscriberReply.perEntry(json.getJsonArray("entries"), i -> "SUCCESS");
   }
 }
