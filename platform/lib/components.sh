@@ -213,7 +213,7 @@ start_postgres() {
       { show_log_tail postgres; die "initdb failed"; }
   fi
   local cmd=("$PG_BIN/postgres" -D "$dir/data" -p "$PG_PORT" -k "$dir/run"
-    -c listen_addresses=127.0.0.1 -c shared_buffers=64MB -c max_connections=60)
+    -c listen_addresses=127.0.0.1 -c shared_buffers=64MB -c max_connections=60 ${TODO_POSTGRES_ARGS:-})
   [ "$(id -u)" -eq 0 ] && cmd=(runuser -u postgres -- "${cmd[@]}")
   start_bg postgres "${cmd[@]}"
   wait_for postgres 30 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"
@@ -398,7 +398,8 @@ start_sidecar() {
     --scheduler-host-address "127.0.0.1:$SCHEDULER_PORT" \
     --enable-app-health-check --app-health-check-path /health/ready \
     --app-health-probe-interval 3 --app-health-threshold 3 \
-    --dapr-graceful-shutdown-seconds 5 --log-level "${TODO_DAPR_LOG_LEVEL:-info}"
+    --dapr-graceful-shutdown-seconds 5 --log-level "${TODO_DAPR_LOG_LEVEL:-info}" \
+    ${TODO_DAPRD_ARGS:-}
 }
 
 sidecar_ready() { http_ok "http://127.0.0.1:$(dapr_http_port "$1")/v1.0/healthz/outbound"; }
