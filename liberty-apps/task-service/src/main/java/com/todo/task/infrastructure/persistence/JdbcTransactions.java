@@ -75,10 +75,15 @@ public class JdbcTransactions implements Transactions {
     }
   }
 
-  /** Back to the pool's defaults; a broken connection is discarded by the pool anyway. */
+  /**
+   * Back to the pool's defaults; a broken connection is discarded by the pool anyway. Only read
+   * transactions touch the read-only flag: when a connection property was set, Liberty restores all
+   * of them as the connection goes back to the pool, the schema too ({@code SET SESSION
+   * search_path}, one more round trip to PostgreSQL after every write).
+   */
   private static void reset(Connection c) {
     try {
-      c.setReadOnly(false);
+      if (c.isReadOnly()) c.setReadOnly(false);
       c.setAutoCommit(true);
     } catch (SQLException e) {
       // nothing to keep: the next user of the connection gets an error of its own
