@@ -1,8 +1,6 @@
 package it.platform;
 
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +44,7 @@ public final class CreateBenchmark {
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     List<String> tokens = new ArrayList<>();
     for (int u = 0; u < userCount; u++) tokens.add(new TaskApi(run + u).token());
-    URL tasks = URI.create(Platform.app("task-service") + "/api/v1/tasks").toURL();
+    URI tasks = URI.create(Platform.app("task-service") + "/api/v1/tasks");
     ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
     AtomicLong failures = new AtomicLong();
 
@@ -61,20 +59,30 @@ public final class CreateBenchmark {
       for (int t = 0; t < threads; t++) {
         pool.submit(
             () -> {
-              while (true) {
-                long n = issued.getAndIncrement();
-                if (ratePerSecond > 0) {
-                  long due = start + n * 1_000_000_000L / ratePerSecond;
-                  if (due >= end) return null;
-                  long wait = due - System.nanoTime();
-                  if (wait > 0) LockSupport.parkNanos(wait);
-                } else if (System.nanoTime() >= end) {
-                  return null;
+              // a failed exchange counts as a failure; the client reconnects for the next one
+              try (BenchHttp http = new BenchHttp(tasks)) {
+                while (true) {
+                  long n = issued.getAndIncrement();
+                  if (ratePerSecond > 0) {
+                    long due = start + n * 1_000_000_000L / ratePerSecond;
+                    if (due >= end) return null;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) LockSupport.parkNanos(wait);
+                  } else if (System.nanoTime() >= end) {
+                    return null;
+                  }
+                  long t0 = System.nanoTime();
+                  String token = tokens.get((int) (n % tokens.size()));
+                  int status;
+                  try {
+                    status = http.post(token, "{\"title\":\"bench " + n + "\",\"tags\":[\"bench\"]}");
+                  } catch (java.io.IOException e) {
+                    http.close();
+                    status = -1;
+                  }
+                  if (status == 201) latenciesMicros.add((System.nanoTime() - t0) / 1000);
+                  else failures.incrementAndGet();
                 }
-                long t0 = System.nanoTime();
-                int status = post(tasks, tokens.get((int) (n % tokens.size())), "{\"title\":\"bench " + n + "\",\"tags\":[\"bench\"]}");
-                if (status == 201) latenciesMicros.add((System.nanoTime() - t0) / 1000);
-                else failures.incrementAndGet();
               }
             });
       }
@@ -147,29 +155,6 @@ public final class CreateBenchmark {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  /**
-   * One POST on a kept-alive connection (HttpURLConnection reuses it per thread): the load
-   * generator shares the two cores with the platform, and this costs it about half the CPU of
-   * java.net.http.HttpClient per request.
-   */
-  private static int post(URL url, String token, String json) throws java.io.IOException {
-    HttpURLConnection c = (HttpURLConnection) url.openConnection();
-    c.setRequestMethod("POST");
-    c.setDoOutput(true);
-    c.setRequestProperty("Authorization", "Bearer " + token);
-    c.setRequestProperty("Content-Type", "application/json");
-    byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    c.setFixedLengthStreamingMode(body.length);
-    try (var out = c.getOutputStream()) {
-      out.write(body);
-    }
-    int status = c.getResponseCode();
-    try (var in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-      if (in != null) in.readAllBytes(); // read to the end, so the connection is reused
-    }
-    return status;
   }
 
   private static long pct(List<Long> sorted, int p) {
