@@ -212,8 +212,11 @@ start_postgres() {
     as_pg_user "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >>"$(logfile postgres)" 2>&1 ||
       { show_log_tail postgres; die "initdb failed"; }
   fi
+  # TODO_POSTGRES_ARGS: extra server flags, e.g. "-c shared_preload_libraries=pg_stat_statements"
+  local extra=()
+  read -ra extra <<<"${TODO_POSTGRES_ARGS:-}"
   local cmd=("$PG_BIN/postgres" -D "$dir/data" -p "$PG_PORT" -k "$dir/run"
-    -c listen_addresses=127.0.0.1 -c shared_buffers=64MB -c max_connections=60 ${TODO_POSTGRES_ARGS:-})
+    -c listen_addresses=127.0.0.1 -c shared_buffers=64MB -c max_connections=60 "${extra[@]}")
   [ "$(id -u)" -eq 0 ] && cmd=(runuser -u postgres -- "${cmd[@]}")
   start_bg postgres "${cmd[@]}"
   wait_for postgres 30 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"
@@ -378,8 +381,10 @@ start_service() {
 }
 
 start_sidecar() {
-  local svc="$1" name="daprd-$1"
+  local svc="$1" name="daprd-$1" extra=()
   is_running "$name" && return 0
+  # TODO_DAPRD_ARGS: extra daprd flags, e.g. "--enable-profiling --profile-port 7777"
+  read -ra extra <<<"${TODO_DAPRD_ARGS:-}"
   require_free_port "$name" "$(dapr_http_port "$svc")"
   require_free_port "$name" "$(dapr_grpc_port "$svc")"
   # The very files of dapr-config/ (resources and the in-cluster Kafka variant) plus the
@@ -398,8 +403,7 @@ start_sidecar() {
     --scheduler-host-address "127.0.0.1:$SCHEDULER_PORT" \
     --enable-app-health-check --app-health-check-path /health/ready \
     --app-health-probe-interval 3 --app-health-threshold 3 \
-    --dapr-graceful-shutdown-seconds 5 --log-level "${TODO_DAPR_LOG_LEVEL:-info}" \
-    ${TODO_DAPRD_ARGS:-}
+    --dapr-graceful-shutdown-seconds 5 --log-level "${TODO_DAPR_LOG_LEVEL:-info}" "${extra[@]}"
 }
 
 sidecar_ready() { http_ok "http://127.0.0.1:$(dapr_http_port "$1")/v1.0/healthz/outbound"; }
