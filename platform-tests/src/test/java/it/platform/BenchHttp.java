@@ -30,7 +30,11 @@ final class BenchHttp implements AutoCloseable {
     this.path = uri.getRawPath();
   }
 
-  /** POSTs {@code json} with the bearer token; returns the status. Reconnects once if the server closed the socket. */
+  /**
+   * POSTs {@code json} with the bearer token; returns the status. A kept-alive connection the server
+   * has closed is replaced once; after a failure the socket is closed, so the next call connects
+   * anew.
+   */
   int post(String token, String json) throws IOException {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     byte[] head =
@@ -46,7 +50,12 @@ final class BenchHttp implements AutoCloseable {
     } catch (IOException e) {
       close();
       if (!reused) throw e;
-      return exchange(request); // the kept-alive connection had been closed by the server
+    }
+    try {
+      return exchange(request);
+    } catch (IOException e) {
+      close();
+      throw e;
     }
   }
 
