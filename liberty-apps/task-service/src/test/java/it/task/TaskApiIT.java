@@ -15,6 +15,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -210,5 +215,46 @@ class TaskApiIT {
     assertEquals(task.getString("id"), ServiceUnderTest.json(again.body()).getString("id"));
     assertEquals(series, task.getString("seriesId"));
     assertEquals(3, task.getInt("occurrence"));
+  }
+
+  /**
+   * A change and its event commit together or not at all, also when the statements of a write go
+   * to PostgreSQL in one flight: a trigger refuses this user's outbox rows, so every write fails at
+   * its last statement.
+   */
+  @Test
+  void aChangeWhoseEventCannotBeStoredIsNotStoredEither() throws SQLException {
+    String user = "it-frank-" + UUID.randomUUID();
+    String frank = token(user);
+    JsonObject before = create(frank, "{\"title\":\"stays as it is\"}");
+    String path = "/api/v1/tasks/" + before.getString("id");
+    String fn = "it_refuse_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection db =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + System.getenv().getOrDefault("TODO_PG_PORT", "5432") + "/todo",
+                "todo",
+                "todo");
+        Statement sql = db.createStatement()) {
+      sql.execute("CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS"
+          + " $$BEGIN RAISE EXCEPTION 'outbox row refused by the test'; END$$");
+      sql.execute("CREATE TRIGGER " + fn + " BEFORE INSERT ON outbox FOR EACH ROW"
+          + " WHEN (NEW.user_id = '" + user + "') EXECUTE FUNCTION " + fn + "()");
+      try {
+        HttpResponse<String> created = call(frank, "POST", "/api/v1/tasks", "{\"title\":\"never stored\"}", Map.of());
+        assertEquals(503, created.statusCode(), created.body());
+        HttpResponse<String> patched = call(frank, "PATCH", path, "{\"title\":\"never changed\"}", Map.of("If-Match", "\"1\""));
+        assertEquals(503, patched.statusCode(), patched.body());
+      } finally {
+        sql.execute("DROP TRIGGER " + fn + " ON outbox");
+        sql.execute("DROP FUNCTION " + fn + "()");
+      }
+      try (ResultSet rs = sql.executeQuery("SELECT count(*), max(version) FROM tasks WHERE user_id = '" + user + "'")) {
+        rs.next();
+        assertEquals(1, rs.getInt(1), "the refused create stored no task");
+        assertEquals(1, rs.getInt(2), "the refused change changed nothing");
+      }
+    }
+    assertEquals(List.of("stays as it is"), titles(ServiceUnderTest.json(call(frank, "GET", "/api/v1/tasks", null, Map.of()).body())));
+    assertEquals(201, call(frank, "POST", "/api/v1/tasks", "{\"title\":\"stored now\"}", Map.of()).statusCode());
   }
 }
