@@ -205,7 +205,7 @@ public class OutboxRelay implements EventRelay {
       return Turn.UNAVAILABLE;
     }
     Marks marks = Marks.of(rows, failed);
-    outbox.markPublished(c, marks.published(), Instant.now());
+    outbox.markPublished(c, marks.published());
     if (marks.failed().isEmpty()) return Turn.DONE;
     outbox.markFailed(c, marks.failed(), "the broker did not take the event");
     LOG.warning(
@@ -262,7 +262,7 @@ public class OutboxRelay implements EventRelay {
         LOG.warning("event " + event.id() + " not published, the outbox-drain job retries: " + e);
         return Turn.UNAVAILABLE;
       }
-      outbox.markPublished(c, List.of(row.seq()), Instant.now());
+      outbox.markPublished(c, List.of(row.seq()));
     }
     return blocked.isEmpty() ? Turn.DONE : Turn.REFUSED;
   }
