@@ -218,9 +218,8 @@ class TaskApiIT {
   }
 
   /**
-   * A change and its event commit together or not at all, also when the statements of a write go
-   * to PostgreSQL in one flight: a trigger refuses this user's outbox rows, so every write fails at
-   * its last statement.
+   * A change and its event commit together or not at all: a trigger refuses this user's outbox
+   * rows, so every write fails at its last statement, after the task was written.
    */
   @Test
   void aChangeWhoseEventCannotBeStoredIsNotStoredEither() throws SQLException {

@@ -4,11 +4,11 @@ import static com.todo.events.Jsonp.JSON;
 
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
-import com.todo.events.TimeOrderedUuid;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The CloudEvent of each task change (events.md): {@code subject} = task id, {@code userid} =
@@ -63,7 +63,7 @@ public final class TaskEvents {
       EventType type, Task task, Instant time, long sequence, JsonObjectBuilder data) {
     return CloudEvent.of(
         type,
-        TimeOrderedUuid.next().toString(),
+        UUID.randomUUID().toString(),
         SOURCE,
         task.id().toString(),
         time,

@@ -1,6 +1,5 @@
 package com.todo.task.domain;
 
-import com.todo.events.TimeOrderedUuid;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,9 +11,8 @@ public record TaskId(UUID value) {
     Objects.requireNonNull(value, "value");
   }
 
-  /** A new id; ids sort in the order they were made (UUID version 7). */
   public static TaskId random() {
-    return new TaskId(TimeOrderedUuid.next());
+    return new TaskId(UUID.randomUUID());
   }
 
   /** The id in a URL or cursor; empty when it is not a UUID (which then names no task). */

@@ -28,19 +28,21 @@ public class JdbcOutbox implements Outbox {
 
   @Override
   public void add(CloudEvent event) {
-    String json = event.toJsonString();
-    JdbcTransactions.defer(
-        "WITH o AS (INSERT INTO outbox (event_id, aggregate_id, user_id, type, payload, created_at)"
-            + " VALUES (?, ?, ?, ?, ?::json, ?) RETURNING seq)"
-            + " INSERT INTO outbox_unpublished (seq) SELECT seq FROM o",
-        p -> {
-          p.setObject(1, UUID.fromString(event.id()));
-          p.setObject(2, UUID.fromString(event.subject()));
-          p.setString(3, event.userId());
-          p.setString(4, event.type());
-          p.setString(5, json);
-          p.setObject(6, event.time().atOffset(ZoneOffset.UTC));
-        });
+    try (PreparedStatement s =
+        JdbcTransactions.current()
+            .prepareStatement(
+                "INSERT INTO outbox (event_id, aggregate_id, user_id, type, payload, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?::jsonb, ?)")) {
+      s.setObject(1, UUID.fromString(event.id()));
+      s.setObject(2, UUID.fromString(event.subject()));
+      s.setString(3, event.userId());
+      s.setString(4, event.type());
+      s.setString(5, event.toJsonString());
+      s.setObject(6, event.time().atOffset(ZoneOffset.UTC));
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw new DatabaseException("outbox write of event " + event.id() + " failed", e);
+    }
   }
 
   @Override
@@ -48,7 +50,7 @@ public class JdbcOutbox implements Outbox {
     try (PreparedStatement s =
         JdbcTransactions.current()
             .prepareStatement(
-                "SELECT payload FROM outbox WHERE aggregate_id = ? AND user_id = ? ORDER BY seq")) {
+                "SELECT payload::text FROM outbox WHERE aggregate_id = ? AND user_id = ? ORDER BY seq")) {
       s.setObject(1, taskId.value());
       s.setString(2, userId);
       List<CloudEvent> events = new ArrayList<>();
@@ -68,8 +70,8 @@ public class JdbcOutbox implements Outbox {
   List<Pending> pending(Connection c, int max) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT o.seq, o.user_id, o.type, o.payload FROM outbox_unpublished u"
-                + " JOIN outbox o ON o.seq = u.seq ORDER BY u.seq LIMIT ?")) {
+            "SELECT seq, user_id, type, payload::text FROM outbox WHERE published_at IS NULL"
+                + " ORDER BY seq LIMIT ?")) {
       s.setInt(1, max);
       List<Pending> rows = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
@@ -81,11 +83,12 @@ public class JdbcOutbox implements Outbox {
     }
   }
 
-  void markPublished(Connection c, List<Long> seqs) throws SQLException {
+  void markPublished(Connection c, List<Long> seqs, Instant at) throws SQLException {
     if (seqs.isEmpty()) return;
     try (PreparedStatement s =
-        c.prepareStatement("DELETE FROM outbox_unpublished WHERE seq = ANY (?)")) {
-      s.setArray(1, c.createArrayOf("int8", seqs.toArray()));
+        c.prepareStatement("UPDATE outbox SET published_at = ? WHERE seq = ANY (?)")) {
+      s.setObject(1, at.atOffset(ZoneOffset.UTC));
+      s.setArray(2, c.createArrayOf("int8", seqs.toArray()));
       s.executeUpdate();
     }
   }
@@ -94,25 +97,20 @@ public class JdbcOutbox implements Outbox {
     if (seqs.isEmpty()) return;
     try (PreparedStatement s =
         c.prepareStatement(
-            "UPDATE outbox_unpublished SET attempts = attempts + 1, last_error = ? WHERE seq = ANY (?)")) {
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ANY (?)")) {
       s.setString(1, error == null ? "" : error.substring(0, Math.min(error.length(), 2000)));
       s.setArray(2, c.createArrayOf("int8", seqs.toArray()));
       s.executeUpdate();
     }
   }
 
-  /**
-   * Deletes published rows committed before {@code rowsBefore} (an unpublished row stays however
-   * old it is) and Idempotency-Keys older than {@code keysBefore}.
-   */
-  int[] prune(Connection c, Instant rowsBefore, Instant keysBefore) throws SQLException {
+  /** Deletes published rows and Idempotency-Keys older than their retention. */
+  int[] prune(Connection c, Instant publishedBefore, Instant keysBefore) throws SQLException {
     int rows;
     int keys;
     try (PreparedStatement s =
-        c.prepareStatement(
-            "DELETE FROM outbox o WHERE o.created_at < ?"
-                + " AND NOT EXISTS (SELECT 1 FROM outbox_unpublished u WHERE u.seq = o.seq)")) {
-      s.setObject(1, rowsBefore.atOffset(ZoneOffset.UTC));
+        c.prepareStatement("DELETE FROM outbox WHERE published_at < ?")) {
+      s.setObject(1, publishedBefore.atOffset(ZoneOffset.UTC));
       rows = s.executeUpdate();
     }
     try (PreparedStatement s =

@@ -205,7 +205,7 @@ public class OutboxRelay implements EventRelay {
       return Turn.UNAVAILABLE;
     }
     Marks marks = Marks.of(rows, failed);
-    outbox.markPublished(c, marks.published());
+    outbox.markPublished(c, marks.published(), Instant.now());
     if (marks.failed().isEmpty()) return Turn.DONE;
     outbox.markFailed(c, marks.failed(), "the broker did not take the event");
     LOG.warning(
@@ -262,7 +262,7 @@ public class OutboxRelay implements EventRelay {
         LOG.warning("event " + event.id() + " not published, the outbox-drain job retries: " + e);
         return Turn.UNAVAILABLE;
       }
-      outbox.markPublished(c, List.of(row.seq()));
+      outbox.markPublished(c, List.of(row.seq()), Instant.now());
     }
     return blocked.isEmpty() ? Turn.DONE : Turn.REFUSED;
   }

@@ -56,20 +56,15 @@ public class JdbcTaskRepository implements TaskRepository {
 
   @Override
   public void insert(Task task) {
-    JdbcTransactions.defer(INSERT, p -> bind(p, task));
+    execute(INSERT, task);
   }
 
   @Override
   public boolean insertOccurrence(Task task) {
-    Connection c = JdbcTransactions.current();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            INSERT + " ON CONFLICT (series_id, occurrence) WHERE series_id IS NOT NULL DO NOTHING")) {
-      bind(new JdbcTransactions.Parameters(c, s), task);
-      return s.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new DatabaseException("insert of task " + task.id() + " failed", e);
-    }
+    return execute(
+            INSERT + " ON CONFLICT (series_id, occurrence) WHERE series_id IS NOT NULL DO NOTHING",
+            task)
+        == 1;
   }
 
   @Override
@@ -106,7 +101,13 @@ public class JdbcTaskRepository implements TaskRepository {
 
   @Override
   public void delete(TaskId id) {
-    JdbcTransactions.defer("DELETE FROM tasks WHERE id = ?", p -> p.setObject(1, id.value()));
+    try (PreparedStatement s =
+        JdbcTransactions.current().prepareStatement("DELETE FROM tasks WHERE id = ?")) {
+      s.setObject(1, id.value());
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw new DatabaseException("delete of task " + id + " failed", e);
+    }
   }
 
   @Override
@@ -140,26 +141,32 @@ public class JdbcTaskRepository implements TaskRepository {
     }
   }
 
-  private static void bind(JdbcTransactions.Parameters p, Task task) throws SQLException {
-    TaskFields f = task.fields();
-    p.setObject(1, task.id().value());
-    p.setString(2, task.userId());
-    p.setString(3, f.title());
-    p.setString(4, f.description());
-    p.setString(5, task.status().json());
-    p.setInt(6, f.priority().rank());
-    p.setTextArray(7, f.tags());
-    p.setObject(8, timestamp(f.dueAt()));
-    p.setString(9, f.timeZone().getId());
-    p.setString(10, remindersJson(f.reminders()));
-    p.setString(11, recurrenceJson(f.recurrence()));
-    p.setString(12, task.seriesId());
-    if (task.occurrence() == null) p.setNull(13, java.sql.Types.INTEGER);
-    else p.setInt(13, task.occurrence());
-    p.setLong(14, task.version());
-    p.setObject(15, timestamp(task.createdAt()));
-    p.setObject(16, timestamp(task.updatedAt()));
-    p.setObject(17, timestamp(task.completedAt()));
+  private int execute(String sql, Task task) {
+    Connection c = JdbcTransactions.current();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      TaskFields f = task.fields();
+      s.setObject(1, task.id().value());
+      s.setString(2, task.userId());
+      s.setString(3, f.title());
+      s.setString(4, f.description());
+      s.setString(5, task.status().json());
+      s.setInt(6, f.priority().rank());
+      s.setArray(7, c.createArrayOf("text", f.tags().toArray()));
+      s.setObject(8, timestamp(f.dueAt()));
+      s.setString(9, f.timeZone().getId());
+      s.setString(10, remindersJson(f.reminders()));
+      s.setString(11, recurrenceJson(f.recurrence()));
+      s.setString(12, task.seriesId());
+      if (task.occurrence() == null) s.setNull(13, java.sql.Types.INTEGER);
+      else s.setInt(13, task.occurrence());
+      s.setLong(14, task.version());
+      s.setObject(15, timestamp(task.createdAt()));
+      s.setObject(16, timestamp(task.updatedAt()));
+      s.setObject(17, timestamp(task.completedAt()));
+      return s.executeUpdate();
+    } catch (SQLException e) {
+      throw new DatabaseException("insert of task " + task.id() + " failed", e);
+    }
   }
 
   static Task task(ResultSet rs) throws SQLException {

@@ -27,15 +27,12 @@ public record TaskSearchSql(String sql, List<Object> parameters) {
       "id, user_id, title, description, status, priority, tags, due_at, time_zone, reminders,"
           + " recurrence, series_id, occurrence, version, created_at, updated_at, completed_at";
 
-  /** The words of a task, as the {@code tasks_search} index holds them. */
-  static final String WORDS = "to_tsvector('simple', title || ' ' || coalesce(description, ''))";
-
   public static TaskSearchSql of(String userId, TaskQuery query) {
     StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM tasks WHERE user_id = ?");
     List<Object> p = new ArrayList<>();
     p.add(userId);
     if (query.text() != null && !query.text().isBlank()) {
-      sql.append(" AND ").append(WORDS).append(" @@ websearch_to_tsquery('simple', ?)");
+      sql.append(" AND search @@ websearch_to_tsquery('simple', ?)");
       p.add(query.text());
     }
     if (!query.statuses().isEmpty()) {

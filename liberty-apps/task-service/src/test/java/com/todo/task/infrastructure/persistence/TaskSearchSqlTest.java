@@ -50,8 +50,7 @@ class TaskSearchSqlTest {
     assertTrue(
         sql.sql()
             .contains(
-                "WHERE user_id = ? AND to_tsvector('simple', title || ' ' || coalesce(description, ''))"
-                    + " @@ websearch_to_tsquery('simple', ?) AND status IN (?)"
+                "WHERE user_id = ? AND search @@ websearch_to_tsquery('simple', ?) AND status IN (?)"
                     + " AND priority IN (?, ?) AND tags @> ? AND due_at >= ? AND due_at < ? ORDER BY"),
         sql.sql());
     List<Object> p = sql.parameters();
