@@ -10,6 +10,7 @@ import jakarta.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,14 +35,30 @@ class DeadLetterAndRetryIT {
     String user = "dlq-" + UUID.randomUUID();
     JsonObject broken =
         SampleEvents.event("com.todo.task.created.v1", user, Json.createObjectBuilder().add("id", "no task").build());
-    try (KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
+    String id = broken.getString("id");
+    try (KafkaTopic events = new KafkaTopic("task-events");
+        KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
       assertEquals(204, publish(broken));
-      var records =
-          dlq.poll(Duration.ofSeconds(60), seen -> KafkaTopic.containsEventId(seen, broken.getString("id")));
+      var records = dlq.poll(Duration.ofSeconds(60), seen -> KafkaTopic.containsEventId(seen, id));
       assertFalse(records.isEmpty(), "nothing arrived on task-events.dlq");
-      assertEquals(true, KafkaTopic.containsEventId(records, broken.getString("id")));
+      assertEquals(true, KafkaTopic.containsEventId(records, id));
+      ConsumerRecord<String, String> sent = events.await(Duration.ofSeconds(10), id);
+      JsonObject position = consumed("notification-service", sent);
+      assertFalse(
+          position.containsKey("lastHandled")
+              && id.equals(position.getJsonObject("lastHandled").getJsonObject("event").getString("id")),
+          "the dropped event was handled");
     }
-    assertFalse(Platform.state("notification-service", "inbox|" + broken.getString("id")).isPresent());
+  }
+
+  /** The consumed position of notification-service's task-events route once it reached {@code record}. */
+  private static JsonObject consumed(String service, ConsumerRecord<String, String> record) {
+    return Platform.await(
+        Duration.ofSeconds(60),
+        service + " to consume offset " + record.offset() + " of partition " + record.partition(),
+        () ->
+            Platform.consumedPosition(service, "/events/task-events", record)
+                .filter(p -> p.getInt("offset") >= record.offset()));
   }
 
   @Test
@@ -52,7 +69,8 @@ class DeadLetterAndRetryIT {
     String user = "retry-" + UUID.randomUUID();
     JsonObject event = SampleEvents.event("com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
     String id = event.getString("id");
-    try (KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
+    try (KafkaTopic events = new KafkaTopic("task-events");
+        KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
       Platform.dev("stop", "redis");
       try {
         assertEquals(204, publish(event));
@@ -64,9 +82,10 @@ class DeadLetterAndRetryIT {
       } finally {
         Platform.dev("start", "redis");
       }
-      JsonObject record =
-          Platform.await(Duration.ofSeconds(60), "the redelivery of " + id, () -> Platform.state("notification-service", "inbox|" + id));
-      assertEquals("/events/task-events", record.getString("route"));
+      ConsumerRecord<String, String> sent = events.await(Duration.ofSeconds(10), id);
+      JsonObject position = consumed("notification-service", sent);
+      assertEquals("/events/task-events", position.getString("route"));
+      assertEquals(id, position.getJsonObject("lastHandled").getJsonObject("event").getString("id"), "the redelivered event was handled");
       assertFalse(
           KafkaTopic.containsEventId(dlq.poll(Duration.ofSeconds(2), seen -> false), id),
           "a retried event must not be dead-lettered");

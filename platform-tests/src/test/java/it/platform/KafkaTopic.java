@@ -44,6 +44,14 @@ final class KafkaTopic implements AutoCloseable {
     return List.copyOf(seen);
   }
 
+  /** The record of the event with this id, once it arrived. */
+  ConsumerRecord<String, String> await(Duration timeout, String eventId) {
+    return poll(timeout, seen -> containsEventId(seen, eventId)).stream()
+        .filter(r -> r.value().contains("\"" + eventId + "\""))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("event " + eventId + " did not arrive on Kafka within " + timeout));
+  }
+
   static boolean containsEventId(List<ConsumerRecord<String, String>> records, String id) {
     return records.stream().anyMatch(r -> r.value().contains("\"" + id + "\""));
   }

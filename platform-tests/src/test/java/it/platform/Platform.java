@@ -90,6 +90,15 @@ final class Platform {
     return Optional.of(json(r.body()));
   }
 
+  /**
+   * How far a service's route has consumed the partition of {@code record}: InboundEvents' consumed
+   * position ({@code offset}, {@code lastHandled}, ...), if the route has consumed any of it.
+   */
+  static Optional<JsonObject> consumedPosition(String service, String route, org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
+    String name = route.substring(route.lastIndexOf('/') + 1);
+    return state(service, "consumed|" + name + "|" + record.topic() + "|" + record.partition());
+  }
+
   static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
       return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());

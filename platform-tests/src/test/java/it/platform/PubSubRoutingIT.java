@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,36 +39,38 @@ class PubSubRoutingIT {
             user,
             Json.createObjectBuilder().add("id", taskId).add("userId", user).add("version", 2).build());
 
-    try (DaprClient dapr =
-        new DaprClientBuilder()
-            .withPropertyOverride(Properties.SIDECAR_IP, "127.0.0.1")
-            .withPropertyOverride(Properties.GRPC_PORT, Integer.toString(Platform.sidecarGrpcPort("task-service")))
-            .withPropertyOverride(Properties.HTTP_PORT, Integer.toString(Platform.sidecarHttpPort("task-service")))
-            .withPropertyOverride(Properties.API_TOKEN, Platform.DAPR_TOKEN)
-            .build()) {
+    try (KafkaTopic topic = new KafkaTopic("task-events");
+        DaprClient dapr =
+            new DaprClientBuilder()
+                .withPropertyOverride(Properties.SIDECAR_IP, "127.0.0.1")
+                .withPropertyOverride(Properties.GRPC_PORT, Integer.toString(Platform.sidecarGrpcPort("task-service")))
+                .withPropertyOverride(Properties.HTTP_PORT, Integer.toString(Platform.sidecarHttpPort("task-service")))
+                .withPropertyOverride(Properties.API_TOKEN, Platform.DAPR_TOKEN)
+                .build()) {
+      // one at a time: each service's consumed position then ends exactly at the event sent
       for (JsonObject event : List.of(created, deleted)) {
         dapr.publishEvent(
                 new PublishEventRequest("pubsub", "task-events", event.toString().getBytes(StandardCharsets.UTF_8))
                     .setContentType("application/cloudevents+json")
                     .setMetadata(Map.of("partitionKey", user)))
             .block(Duration.ofSeconds(15));
+        ConsumerRecord<String, String> onKafka = topic.await(Duration.ofSeconds(30), event.getString("id"));
+        for (String service : SUBSCRIBERS) assertArrivedUnchanged(service, event, onKafka, "/events/task-events");
       }
-    }
-
-    for (String service : SUBSCRIBERS) {
-      assertArrivedUnchanged(service, created, "/events/task-events");
-      assertArrivedUnchanged(service, deleted, "/events/task-events");
     }
   }
 
-  private static void assertArrivedUnchanged(String service, JsonObject sent, String route) {
+  private static void assertArrivedUnchanged(
+      String service, JsonObject sent, ConsumerRecord<String, String> onKafka, String route) {
     String id = sent.getString("id");
-    JsonObject record =
+    JsonObject position =
         Platform.await(
             Duration.ofSeconds(60),
             service + " handling event " + id,
-            () -> Platform.state(service, "inbox|" + id));
-    assertEquals(route, record.getString("route"), service + " chose the wrong route");
+            () -> Platform.consumedPosition(service, route, onKafka).filter(p -> p.getInt("offset") >= onKafka.offset()));
+    assertEquals(route, position.getString("route"), service + " chose the wrong route");
+    JsonObject record = position.getJsonObject("lastHandled");
+    assertEquals(onKafka.offset(), record.getJsonNumber("offset").longValue(), service + ": another event came after " + id);
     JsonObject received = record.getJsonObject("event");
     for (String attribute : List.of("id", "type", "source", "subject", "userid", "sequence")) {
       assertEquals(sent.get(attribute), received.get(attribute), service + ": " + attribute);

@@ -103,7 +103,50 @@ public abstract class ConsumerContract {
     JsonObject fresh = validEvent();
     JsonObject bad = envelope(type(), Json.createObjectBuilder().add("id", "not-a-task").build());
     JsonObject newer = envelope(type().replace(".v1", ".v2"), validEvent().getJsonObject("data"));
-    List<JsonObject> events = List.of(fresh, bad, handledBefore, newer);
+    String body = bulk(List.of(fresh, bad, handledBefore, newer), i -> Json.createObjectBuilder().build());
+
+    assertEquals(Map.of("e0", "SUCCESS", "e1", "DROP", "e2", "SUCCESS", "e3", "SUCCESS"), postBulk(body));
+    JsonObject record = service.state("inbox|" + fresh.getString("id")).orElseThrow();
+    assertEquals(bulkRoute(), record.getString("route"));
+    assertEquals(JsonDigest.sha256(fresh.getJsonObject("data")), record.getString("dataSha256"));
+    assertTrue(service.state("inbox|" + bad.getString("id")).isEmpty(), "a dropped event was recorded");
+    assertTrue(service.state("inbox|" + newer.getString("id")).isEmpty(), "an ignored event was recorded");
+    assertEquals(401, service.postFromSidecar(bulkRoute(), body, null).statusCode());
+  }
+
+  @Test
+  void bulkEntriesWithKafkaPositionsAreRememberedByOnePositionPerPartition() {
+    String topic = "contract-" + UUID.randomUUID(); // a partition no other test or traffic touches
+    JsonObject first = validEvent();
+    JsonObject second = validEvent();
+    long now = System.currentTimeMillis();
+    String body =
+        bulk(
+            List.of(first, second),
+            i ->
+                Json.createObjectBuilder()
+                    .add("__topic", topic)
+                    .add("__partition", "1")
+                    .add("__offset", Long.toString(7 + i))
+                    .add("__timestamp", Long.toString(now + i))
+                    .build());
+
+    assertEquals(Map.of("e0", "SUCCESS", "e1", "SUCCESS"), postBulk(body));
+    String key = "consumed|" + bulkRoute().substring("/events/".length()) + "|" + topic + "|1";
+    JsonObject position = service.state(key).orElseThrow(() -> new AssertionError("no consumed position " + key));
+    assertEquals(8, position.getInt("offset"));
+    JsonObject last = position.getJsonObject("lastHandled");
+    assertEquals(second.getString("id"), last.getJsonObject("event").getString("id"));
+    assertEquals(JsonDigest.sha256(second.getJsonObject("data")), last.getString("dataSha256"));
+    assertTrue(service.state("inbox|" + first.getString("id")).isEmpty(), "a record per event after all");
+
+    // the sidecar delivers the same entries again (its retry, a restart before the offset commit)
+    assertEquals(Map.of("e0", "SUCCESS", "e1", "SUCCESS"), postBulk(body));
+    assertEquals(position, service.state(key).orElseThrow(), "a redelivery was handled again");
+  }
+
+  /** A bulk delivery of {@code events} to {@link #bulkRoute()}, entry i with metadata(i). */
+  private String bulk(List<JsonObject> events, java.util.function.IntFunction<JsonObject> metadata) {
     var entries = Json.createArrayBuilder();
     for (int i = 0; i < events.size(); i++) {
       entries.add(
@@ -111,30 +154,26 @@ public abstract class ConsumerContract {
               .add("entryId", "e" + i)
               .add("event", events.get(i))
               .add("contentType", "application/cloudevents+json")
-              .add("metadata", Json.createObjectBuilder()));
+              .add("metadata", metadata.apply(i)));
     }
-    String body =
-        Json.createObjectBuilder()
-            .add("id", UUID.randomUUID().toString())
-            .add("type", "com.dapr.event.sent.bulk")
-            .add("pubsubname", "pubsub")
-            .add("topic", bulkRoute().substring("/events/".length()))
-            .add("entries", entries)
-            .build()
-            .toString();
+    return Json.createObjectBuilder()
+        .add("id", UUID.randomUUID().toString())
+        .add("type", "com.dapr.event.sent.bulk")
+        .add("pubsubname", "pubsub")
+        .add("topic", bulkRoute().substring("/events/".length()))
+        .add("entries", entries)
+        .build()
+        .toString();
+  }
 
+  /** The status the service answered for each entry id. */
+  private Map<String, String> postBulk(String body) {
     HttpResponse<String> r = service.postFromSidecar(bulkRoute(), body, ServiceUnderTest.APP_TOKEN);
     assertEquals(200, r.statusCode(), r.body());
     Map<String, String> statuses = new HashMap<>();
     for (JsonValue v : ServiceUnderTest.json(r.body()).getJsonArray("statuses")) {
       statuses.put(v.asJsonObject().getString("entryId"), v.asJsonObject().getString("status"));
     }
-    assertEquals(Map.of("e0", "SUCCESS", "e1", "DROP", "e2", "SUCCESS", "e3", "SUCCESS"), statuses);
-    JsonObject record = service.state("inbox|" + fresh.getString("id")).orElseThrow();
-    assertEquals(bulkRoute(), record.getString("route"));
-    assertEquals(JsonDigest.sha256(fresh.getJsonObject("data")), record.getString("dataSha256"));
-    assertTrue(service.state("inbox|" + bad.getString("id")).isEmpty(), "a dropped event was recorded");
-    assertTrue(service.state("inbox|" + newer.getString("id")).isEmpty(), "an ignored event was recorded");
-    assertEquals(401, service.postFromSidecar(bulkRoute(), body, null).statusCode());
+    return statuses;
   }
 }

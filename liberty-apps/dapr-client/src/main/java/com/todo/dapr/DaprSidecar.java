@@ -12,6 +12,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -122,25 +123,26 @@ public class DaprSidecar {
   }
 
   /**
-   * Which of {@code keys} exist, in one call.
+   * The values of those of {@code keys} that exist, in one call.
    *
    * @throws SidecarException when the sidecar or the store fails, for any of the keys
    */
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
-  public Set<String> existingKeys(List<String> keys) {
-    if (keys.isEmpty()) return Set.of();
+  public Map<String, JsonValue> readStates(List<String> keys) {
+    if (keys.isEmpty()) return Map.of();
     var request = JSON.createObjectBuilder().add("keys", JSON.createArrayBuilder(keys)).add("parallelism", 8);
     try (Response r = api.getBulkState(stateStore, request.build().toString())) {
       expectSuccess(r, "bulk read of " + keys.size() + " state keys");
-      Set<String> existing = new HashSet<>();
+      Map<String, JsonValue> existing = new HashMap<>();
       for (JsonValue v : JSON.createReader(new java.io.StringReader(r.readEntity(String.class))).readArray()) {
         JsonObject item = v.asJsonObject();
         if (item.containsKey("error")) {
           throw new SidecarException(
               "bulk read of state key " + item.getString("key", "?") + " failed: " + item.get("error"));
         }
-        if (item.containsKey("data") && item.get("data") != JsonValue.NULL) existing.add(item.getString("key"));
+        JsonValue data = item.get("data");
+        if (data != null && data != JsonValue.NULL) existing.put(item.getString("key"), data);
       }
       return existing;
     } catch (ProcessingException e) {
