@@ -7,7 +7,7 @@
 #                                               -- platform-tests: it.platform.CreateBenchmark
 #  2. raw Kafka producer throughput on the same machine, the physical reference
 #     (Kafka's own ProducerPerformance, 1 KiB records, acks=1)
-# Options: BENCH_SECONDS (20), BENCH_WARMUP (60, seconds; 0 = none), BENCH_THREADS (16), BENCH_USERS (64),
+# Options: BENCH_SECONDS (20), BENCH_WARMUP (120, seconds; 0 = none), BENCH_THREADS (16), BENCH_USERS (64),
 # BENCH_CONSUMERS=0 (stops the three subscribing services and their sidecars first: what the
 # producing path alone sustains; the next ./dev up starts them again).
 set -euo pipefail
@@ -32,7 +32,7 @@ cp_file="$(mktemp)"
 mvn -B -q -pl platform-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 
 say "task-service creates (${BENCH_SECONDS:-20}s per phase)"
-REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.consumers="$consumers" -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.warmup="${BENCH_WARMUP:-60}" -Dbench.threads="${BENCH_THREADS:-16}" -Dbench.users="${BENCH_USERS:-64}" \
+REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.consumers="$consumers" -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.warmup="${BENCH_WARMUP:-120}" -Dbench.threads="${BENCH_THREADS:-16}" -Dbench.users="${BENCH_USERS:-64}" \
   -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.CreateBenchmark
 
 say "raw Kafka producer (reference)"

@@ -34,7 +34,7 @@ public final class CreateBenchmark {
   public static void main(String[] args) throws Exception {
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
     int threads = Integer.parseInt(System.getProperty("bench.threads", "16"));
-    int warmUp = Integer.parseInt(System.getProperty("bench.warmup", "60"));
+    int warmUp = Integer.parseInt(System.getProperty("bench.warmup", "120"));
     // the JVMs compile the hot paths in the first tens of seconds: not what is measured
     if (warmUp > 0) run("warm-up (not a result)", 0, threads, warmUp);
     run("fixed rate 100/s", 100, threads, seconds);
