@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -63,6 +64,17 @@ public class InboundEvents {
   @Inject
   @ConfigProperty(name = "inbox.ttl", defaultValue = "PT1H")
   Duration inboxTtl;
+
+  /**
+   * Whose consumed positions these are. Empty (the default) for a subscription whose replicas
+   * share one consumer group (the app id): a partition moving to another replica takes its
+   * position along. A broadcast subscription (a consumer group per pod, Dapr {@code consumerID:
+   * "{podName}"}) must set it to the pod name: replicas then consume every partition each, and a
+   * shared position would make one skip what another handled.
+   */
+  @Inject
+  @ConfigProperty(name = "inbox.consumer")
+  Optional<String> consumer;
 
   /** What a handler did with an event. */
   public enum Outcome {
@@ -157,7 +169,7 @@ public class InboundEvents {
       events.add(event == null ? JsonValue.NULL : event);
       positions.add(Position.fromMetadata(o.get("metadata")));
     }
-    List<Status> statuses = receive(new Delivery(route, events, positions), handler);
+    List<Status> statuses = receive(new Delivery(route, events, positions, consumer.orElse("").strip()), handler);
     return SubscriberReply.perEntry(entries, i -> statuses.get(i).name());
   }
 
@@ -194,20 +206,23 @@ public class InboundEvents {
     private final Status[] status;
     private final CloudEvent[] events;
     private final Position[] positions;
+    private final String consumer;
     private final List<Integer> handled = new ArrayList<>();
 
     /** Events without Kafka positions (one event per call, a direct call, a test). */
     Delivery(String route, List<JsonValue> delivered) {
-      this(route, delivered, java.util.Collections.<Position>nCopies(delivered.size(), null));
+      this(route, delivered, java.util.Collections.<Position>nCopies(delivered.size(), null), "");
     }
 
     /**
      * Drops what is malformed or breaks its schema; acknowledges types not handled here.
      *
      * @param positions the Kafka position of each event, null where there is none
+     * @param consumer whose positions: {@link InboundEvents#consumer}, or empty
      */
-    Delivery(String route, List<JsonValue> delivered, List<Position> positions) {
+    Delivery(String route, List<JsonValue> delivered, List<Position> positions, String consumer) {
       this.route = route;
+      this.consumer = consumer;
       int n = delivered.size();
       status = new Status[n];
       events = new CloudEvent[n];
@@ -238,9 +253,13 @@ public class InboundEvents {
       return List.copyOf(keys);
     }
 
-    /** The consumed position of route and partition: one per route, since routes fail apart. */
+    /**
+     * The consumed position of route and partition (and consumer, when set): one per route, since
+     * routes fail apart.
+     */
     String positionKey(Position p) {
-      return "consumed|" + route.substring(route.lastIndexOf('/') + 1) + "|" + p.topic() + "|" + p.partition();
+      String routeName = route.substring(route.lastIndexOf('/') + 1);
+      return "consumed|" + (consumer.isEmpty() ? "" : consumer + "|") + routeName + "|" + p.topic() + "|" + p.partition();
     }
 
     /**

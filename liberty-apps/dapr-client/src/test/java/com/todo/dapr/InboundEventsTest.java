@@ -61,7 +61,7 @@ class InboundEventsTest {
   private static Delivery atOffsets(long first, JsonValue... events) {
     List<Position> positions = new ArrayList<>();
     for (int i = 0; i < events.length; i++) positions.add(new Position("task-events", 0, first + i, first + i));
-    return new Delivery("/events/task-events", List.of(events), positions);
+    return new Delivery("/events/task-events", List.of(events), positions, "");
   }
 
   private static final String POSITION = "consumed|task-events|task-events|0";
@@ -194,12 +194,22 @@ class InboundEventsTest {
   void aRecreatedTopicIsNotMistakenForConsumedOffsets() {
     JsonObject fresh = created("ann");
     Delivery d =
-        new Delivery("/events/task-events", List.of(fresh), List.of(new Position("task-events", 0, 3, 9_000)));
+        new Delivery("/events/task-events", List.of(fresh), List.of(new Position("task-events", 0, 3, 9_000)), "");
 
     var writes = d.handle(consumedUpTo(500, 2_000), handler);
 
     assertEquals(List.of(id(fresh)), handled, "offset 3 of a newer record is new, whatever the old position");
     assertEquals(3, writes.get(POSITION).asJsonObject().getInt("offset"));
+  }
+
+  @Test
+  void aBroadcastConsumerKeepsItsOwnPositions() {
+    Position p = new Position("task-events", 2, 0, 0);
+    var events = List.<JsonValue>of(created("ann"));
+    assertEquals("consumed|task-events|task-events|2", new Delivery("/events/task-events", events, List.of(p), "").positionKey(p));
+    assertEquals(
+        "consumed|realtime-1|task-events|task-events|2",
+        new Delivery("/events/task-events", events, List.of(p), "realtime-1").positionKey(p));
   }
 
   @Test
