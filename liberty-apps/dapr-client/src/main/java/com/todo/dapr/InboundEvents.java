@@ -30,7 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The consumer rules of the event contract in one place: parse, check the schema, skip what was
  * handled before, handle, remember. Answers the sidecar with SUCCESS, RETRY or DROP, for one event
- * or for each entry of a bulk delivery (Dapr bulk subscribe: up to a hundred events of one Kafka
+ * or for each entry of a bulk delivery (Dapr bulk subscribe: up to 250 events of one Kafka
  * partition per call).
  *
  * <p>What was handled before is remembered in the state store, as an optimisation on top of
