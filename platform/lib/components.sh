@@ -153,9 +153,9 @@ start_redis() {
   command -v redis-server >/dev/null || apt_install redis-server ||
     die "Redis is not installed: install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)"
   mkdir -p "$DEV/redis"
-  # Full memory evicts only keys that expire (processed-event records, the oldest first), never
-  # state without a TTL: a record is an optimisation, and a full Redis refusing writes stalled
-  # every subscriber (found by ./dev bench)
+  # Full memory evicts only keys that expire (consumed positions and processed-event records, the
+  # ones closest to expiry first), never state without a TTL: they are an optimisation, and a full
+  # Redis refusing writes stalled every subscriber (found by ./dev bench)
   start_bg redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DEV/redis" \
     --appendonly yes --save "" --daemonize no --maxmemory 256mb --maxmemory-policy volatile-ttl
 }
