@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -206,12 +208,14 @@ public class InboundEvents {
     private final Status[] status;
     private final CloudEvent[] events;
     private final Position[] positions;
+    /** The consumed-position key of each event, null where it has no position. */
+    private final String[] positionKeys;
     private final String consumer;
     private final List<Integer> handled = new ArrayList<>();
 
     /** Events without Kafka positions (one event per call, a direct call, a test). */
     Delivery(String route, List<JsonValue> delivered) {
-      this(route, delivered, java.util.Collections.<Position>nCopies(delivered.size(), null), "");
+      this(route, delivered, Collections.<Position>nCopies(delivered.size(), null), "");
     }
 
     /**
@@ -227,6 +231,8 @@ public class InboundEvents {
       status = new Status[n];
       events = new CloudEvent[n];
       this.positions = positions.toArray(new Position[n]);
+      positionKeys = new String[n];
+      for (int i = 0; i < n; i++) if (this.positions[i] != null) positionKeys[i] = positionKey(this.positions[i]);
       for (int i = 0; i < n; i++) {
         CloudEvent event = valid(route, delivered.get(i));
         if (event == null) {
@@ -245,9 +251,9 @@ public class InboundEvents {
      * and the processed-event record of each event still to decide that has no position.
      */
     List<String> inboxKeys() {
-      Set<String> keys = new java.util.LinkedHashSet<>();
+      Set<String> keys = new LinkedHashSet<>();
       for (int i = 0; i < events.length; i++) {
-        if (positions[i] != null) keys.add(positionKey(positions[i]));
+        if (positionKeys[i] != null) keys.add(positionKeys[i]);
         else if (events[i] != null) keys.add(recordKey(events[i]));
       }
       return List.copyOf(keys);
@@ -271,12 +277,16 @@ public class InboundEvents {
      * @return the state to write: each position this delivery moved, each new record
      */
     Map<String, JsonValue> handle(Map<String, JsonValue> stored, EventHandler handler) {
+      Map<String, Position> consumed = new HashMap<>();
+      for (String key : positionKeys) {
+        if (key != null && stored.get(key) instanceof JsonObject o) consumed.computeIfAbsent(key, k -> Position.fromStored(o));
+      }
       Map<String, JsonValue> writes = new LinkedHashMap<>();
       Set<String> heldBack = new HashSet<>();
       for (int i = 0; i < events.length; i++) {
         CloudEvent event = events[i];
         if (event == null) continue;
-        if (handledBefore(i, stored)) {
+        if (handledBefore(i, stored, consumed)) {
           LOG.fine(() -> "event " + event.id() + " was handled before");
           status[i] = Status.SUCCESS;
           continue;
@@ -308,32 +318,27 @@ public class InboundEvents {
           }
         }
       }
-      writes.putAll(positionsReached(stored));
+      writes.putAll(positionsReached(consumed));
       return writes;
     }
 
-    private boolean handledBefore(int i, Map<String, JsonValue> stored) {
+    private boolean handledBefore(int i, Map<String, JsonValue> stored, Map<String, Position> consumed) {
       if (positions[i] == null) return stored.containsKey(recordKey(events[i]));
-      Position consumed = storedPosition(positionKey(positions[i]), stored);
-      return consumed != null && consumed.covers(positions[i]);
-    }
-
-    private static Position storedPosition(String key, Map<String, JsonValue> stored) {
-      return stored.get(key) instanceof JsonObject o ? Position.fromStored(o) : null;
+      Position before = consumed.get(positionKeys[i]);
+      return before != null && before.covers(positions[i]);
     }
 
     /**
      * Per partition, the position up to which every event of this delivery is decided (answered
      * SUCCESS or DROP, up to the first RETRY), where it is not covered by the stored one yet.
      */
-    private Map<String, JsonValue> positionsReached(Map<String, JsonValue> stored) {
+    private Map<String, JsonValue> positionsReached(Map<String, Position> consumed) {
       Map<String, Integer> reached = new LinkedHashMap<>();
       Map<String, Integer> lastHandled = new HashMap<>();
       Set<String> blocked = new HashSet<>();
       for (int i = 0; i < positions.length; i++) {
-        if (positions[i] == null) continue;
-        String key = positionKey(positions[i]);
-        if (blocked.contains(key)) continue;
+        String key = positionKeys[i];
+        if (key == null || blocked.contains(key)) continue;
         if (status[i] == Status.RETRY) {
           blocked.add(key);
           continue;
@@ -344,8 +349,8 @@ public class InboundEvents {
       Map<String, JsonValue> writes = new LinkedHashMap<>();
       reached.forEach(
           (key, i) -> {
-            Position consumed = storedPosition(key, stored);
-            if (consumed != null && consumed.covers(positions[i])) return;
+            Position before = consumed.get(key);
+            if (before != null && before.covers(positions[i])) return;
             Position p = positions[i];
             var value =
                 JSON.createObjectBuilder()
