@@ -43,7 +43,7 @@ class DeadLetterAndRetryIT {
       assertFalse(records.isEmpty(), "nothing arrived on task-events.dlq");
       assertEquals(true, KafkaTopic.containsEventId(records, id));
       ConsumerRecord<String, String> sent = events.await(Duration.ofSeconds(10), id);
-      JsonObject position = consumed("notification-service", sent);
+      JsonObject position = Platform.awaitConsumed("notification-service", "/events/task-events", sent);
       assertFalse(
           position.containsKey("lastHandled")
               && id.equals(position.getJsonObject("lastHandled").getJsonObject("event").getString("id")),
@@ -51,15 +51,6 @@ class DeadLetterAndRetryIT {
     }
   }
 
-  /** The consumed position of notification-service's task-events route once it reached {@code record}. */
-  private static JsonObject consumed(String service, ConsumerRecord<String, String> record) {
-    return Platform.await(
-        Duration.ofSeconds(60),
-        service + " to consume offset " + record.offset() + " of partition " + record.partition(),
-        () ->
-            Platform.consumedPosition(service, "/events/task-events", record)
-                .filter(p -> p.getInt("offset") >= record.offset()));
-  }
 
   @Test
   void aTransientFailureIsRetriedAndThenSucceeds() throws Exception {
@@ -83,7 +74,7 @@ class DeadLetterAndRetryIT {
         Platform.dev("start", "redis");
       }
       ConsumerRecord<String, String> sent = events.await(Duration.ofSeconds(10), id);
-      JsonObject position = consumed("notification-service", sent);
+      JsonObject position = Platform.awaitConsumed("notification-service", "/events/task-events", sent);
       assertEquals("/events/task-events", position.getString("route"));
       assertEquals(id, position.getJsonObject("lastHandled").getJsonObject("event").getString("id"), "the redelivered event was handled");
       assertFalse(

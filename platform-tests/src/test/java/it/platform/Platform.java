@@ -99,6 +99,14 @@ final class Platform {
     return state(service, "consumed|" + name + "|" + record.topic() + "|" + record.partition());
   }
 
+  /** The consumed position of a service's route once it reached {@code record} (within 60 s). */
+  static JsonObject awaitConsumed(String service, String route, org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
+    return await(
+        Duration.ofSeconds(60),
+        service + " to consume offset " + record.offset() + " of " + record.topic() + "/" + record.partition() + " on " + route,
+        () -> consumedPosition(service, route, record).filter(p -> p.getJsonNumber("offset").longValue() >= record.offset()));
+  }
+
   static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
       return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());

@@ -63,11 +63,7 @@ class PubSubRoutingIT {
   private static void assertArrivedUnchanged(
       String service, JsonObject sent, ConsumerRecord<String, String> onKafka, String route) {
     String id = sent.getString("id");
-    JsonObject position =
-        Platform.await(
-            Duration.ofSeconds(60),
-            service + " handling event " + id,
-            () -> Platform.consumedPosition(service, route, onKafka).filter(p -> p.getInt("offset") >= onKafka.offset()));
+    JsonObject position = Platform.awaitConsumed(service, route, onKafka);
     assertEquals(route, position.getString("route"), service + " chose the wrong route");
     JsonObject record = position.getJsonObject("lastHandled");
     assertEquals(onKafka.offset(), record.getJsonNumber("offset").longValue(), service + ": another event came after " + id);
