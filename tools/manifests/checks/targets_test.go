@@ -35,13 +35,20 @@ var kustomizations = []string{
 // Plain manifests applied by hand at bootstrap.
 const plainManifests = "gitops/argocd/bootstrap/*.yaml gitops/argocd/install/*.yaml"
 
-// The services, their ports and the image name the base uses.
-var services = map[string]int{
-	"task-service":         9080,
-	"notification-service": 9081,
-	"recurring-service":    9082,
-	"realtime-service":     9083,
+// The services; each is a folder of kustomize/ and the image todo/<service>.
+var services = map[string]bool{
+	"task-service":         true,
+	"notification-service": true,
+	"recurring-service":    true,
+	"realtime-service":     true,
 }
+
+// servicePort is the one port every service's Liberty listens on in its pod
+// (HTTP_PORT), so no manifest carries a port of its own per service.
+const servicePort = 9080
+
+// serviceShape is the Kustomize Component that every service folder applies.
+const serviceShape = "kustomize/components/liberty-service"
 
 func serviceNames() []string {
 	names := make([]string, 0, len(services))

@@ -107,14 +107,15 @@ func checkPod(t *testing.T, o manifest.Object, spec corev1.PodSpec) {
 }
 
 // TestServices: each of the four services is a Dapr-enabled workload with the
-// agreed app id, port, configuration, health check, tokens and sidecar
-// limits, reachable through a Service and protected by a PodDisruptionBudget.
+// agreed app id, the one service port, configuration, health check, tokens
+// and sidecar limits, reachable through a Service and protected by a
+// PodDisruptionBudget.
 func TestServices(t *testing.T) {
 	for _, dir := range overlays {
 		t.Run(dir, func(t *testing.T) {
 			objects := build(t, dir)
 			for _, name := range serviceNames() {
-				t.Run(name, func(t *testing.T) { checkService(t, objects, name, services[name]) })
+				t.Run(name, func(t *testing.T) { checkService(t, objects, name, servicePort) })
 			}
 		})
 	}
@@ -210,6 +211,9 @@ func checkService(t *testing.T, objects []manifest.Object, name string, port int
 			var s corev1.Service
 			if err := json.Unmarshal(o.JSON, &s); err == nil && selected(s.Spec.Selector) {
 				hasService = true
+				if len(s.Spec.Ports) != 1 || int(s.Spec.Ports[0].Port) != port || s.Spec.Ports[0].TargetPort.String() != "http" {
+					t.Errorf("%s: Service %s must expose port %d to the container port named http", id, s.Name, port)
+				}
 			}
 		case "PodDisruptionBudget":
 			var p policyv1.PodDisruptionBudget
