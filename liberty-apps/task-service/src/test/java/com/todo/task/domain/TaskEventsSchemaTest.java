@@ -2,7 +2,6 @@ package com.todo.task.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,12 +92,6 @@ class TaskEventsSchemaTest {
       assertEquals(task.userId(), event.userId());
       assertEquals(task.seriesId() == null, event.data().isNull("seriesId"));
     }
-  }
-
-  @Test
-  void everyEventHasItsOwnId() {
-    Task task = tasks().get(0);
-    assertNotEquals(TaskEvents.created(task).id(), TaskEvents.created(task).id());
   }
 
   @Test
