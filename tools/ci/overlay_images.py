@@ -32,6 +32,8 @@ KUSTOMIZATION = "kustomization.yaml"
 # Our services' images are named todo/<service> in the base; other images
 # (for example an in-cluster Redis in one overlay only) are not promoted.
 SERVICE_IMAGE_PREFIX = "todo/"
+# What makes a folder of liberty-apps/ a service with an image (liberty-apps/Dockerfile).
+LIBERTY_SERVER = Path("src/main/liberty/config/server.xml")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 ENV_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -208,12 +210,13 @@ def _unquote(value: str) -> tuple[str, str]:
     return value, ""
 
 
-def dockerfile_services(root: Path) -> list[str]:
-    """Image names of the services that release builds (liberty-apps/<svc>/Dockerfile)."""
+def liberty_services(root: Path) -> list[str]:
+    """Image names of the services that release builds: every liberty-apps/<svc> with a Liberty
+    server (src/main/liberty/config/server.xml), the same test as the POM's liberty-service profile."""
     apps = root / "liberty-apps"
     if not apps.is_dir():
         return []
-    return sorted(SERVICE_IMAGE_PREFIX + d.name for d in apps.iterdir() if (d / "Dockerfile").is_file())
+    return sorted(SERVICE_IMAGE_PREFIX + d.name for d in apps.iterdir() if (d / LIBERTY_SERVER).is_file())
 
 
 def promote(root: Path, source_env: str, target_env: str, out=sys.stdout) -> int:
@@ -223,7 +226,7 @@ def promote(root: Path, source_env: str, target_env: str, out=sys.stdout) -> int
     source = Overlay(root, source_env)
     target = Overlay(root, target_env)
 
-    names = sorted(set(source.service_images()) | set(target.service_images()) | set(dockerfile_services(root)))
+    names = sorted(set(source.service_images()) | set(target.service_images()) | set(liberty_services(root)))
     if not names:
         raise OverlayError(f"no {SERVICE_IMAGE_PREFIX}* images in {source.rel_path} or {target.rel_path}")
     problems = []

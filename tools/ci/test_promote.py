@@ -238,10 +238,10 @@ class PromotionRules(unittest.TestCase):
         self.write(TARGET, fixture_overlay("cloud", "c-"))
         self.assert_fails_untouched("todo/task-service is missing from gitops/overlays/minikube")
 
-    def test_service_with_dockerfile_but_no_image_entry_fails(self):
+    def test_service_with_a_liberty_server_but_no_image_entry_fails(self):
         self.write(SOURCE, fixture_overlay("minikube", "m-"))
         self.write(TARGET, fixture_overlay("cloud", "c-"))
-        self.write("liberty-apps/audit-service/Dockerfile", "FROM scratch\n")
+        self.write("liberty-apps/audit-service/src/main/liberty/config/server.xml", "<server/>\n")
         self.assert_fails_untouched("todo/audit-service is missing from gitops/overlays/minikube")
 
     def test_source_without_a_real_digest_fails(self):

@@ -4,8 +4,8 @@
 Actions pinned to full commit SHAs with a version comment, one SHA per action,
 least-privilege permissions per job, releases that never race, no secret in a
 build argument, and the pieces the delivery depends on (ci runs ./dev test,
-release builds every service that has a Dockerfile, promote uses a token that
-starts workflows, Dependabot watches Maven, Actions and Docker).
+release builds every service with the one Dockerfile, promote uses a token
+that starts workflows, Dependabot watches Maven, Actions and Docker).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import passfail  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github/workflows"
 CONTRACT_SERVICES = {"task-service", "notification-service", "recurring-service", "realtime-service"}
+# A folder of liberty-apps/ with a Liberty server is a service (as for the POM's liberty-service profile).
+LIBERTY_SERVER = Path("src/main/liberty/config/server.xml")
 
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?P<comment>.*)$")
 PINNED = re.compile(r"^(?P<action>[\w.-]+/[\w.-]+(?:/[\w./-]+)?)@(?P<sha>[0-9a-f]{40})$")
@@ -131,10 +133,20 @@ class WorkflowPolicy(unittest.TestCase):
         self.assertIsNotNone(m, "release.yml: no matrix.service list")
         matrix = {s.strip() for s in m.group(1).split(",")}
         apps = ROOT / "liberty-apps"
-        with_dockerfile = {d.name for d in apps.iterdir() if (d / "Dockerfile").is_file()} if apps.is_dir() else set()
-        # A service with a Dockerfile that release does not build would never ship.
-        self.assertLessEqual(with_dockerfile, matrix, "add these services to release.yml's matrix")
-        self.assertEqual(matrix, CONTRACT_SERVICES | with_dockerfile)
+        with_server = {d.name for d in apps.iterdir() if (d / LIBERTY_SERVER).is_file()} if apps.is_dir() else set()
+        # A service with a Liberty server that release does not build would never ship.
+        self.assertLessEqual(with_server, matrix, "add these services to release.yml's matrix")
+        self.assertEqual(matrix, CONTRACT_SERVICES | with_server)
+
+    def test_one_dockerfile_builds_every_service(self):
+        apps = ROOT / "liberty-apps"
+        self.assertTrue((apps / "Dockerfile").is_file(), "liberty-apps/Dockerfile is missing")
+        own = sorted(str(p.relative_to(ROOT)) for p in apps.glob("*/Dockerfile"))
+        self.assertEqual(own, [], "a service has no Dockerfile of its own: liberty-apps/Dockerfile builds them all")
+        text = read(WORKFLOWS / "release.yml")
+        self.assertRegex(text, r"(?m)^\s+context: \.\s*$", "the build context is the repository root")
+        self.assertRegex(text, r"(?m)^\s+file: liberty-apps/Dockerfile\s*$", "release builds with liberty-apps/Dockerfile")
+        self.assertRegex(text, r"(?m)^\s+SERVICE=\$\{\{ matrix\.service \}\}\s*$", "the service is a build argument")
 
     def test_ci_runs_what_developers_run(self):
         text = read(WORKFLOWS / "ci.yml")
