@@ -26,6 +26,20 @@ step() {
   fi
 }
 
+# A test that skipped itself (a failed assumption, e.g. a server ./dev did not start) proved
+# nothing, so it fails the run: lists the skipped tests of the Failsafe reports newer than $1.
+no_skipped_tests() {
+  local skipped
+  skipped=$(find . -path '*/target/failsafe-reports/TEST-*.xml' -newer "$1" -exec awk '
+    /<testcase / { match($0, / name="[^"]*"/); test = substr($0, RSTART + 7, RLENGTH - 8)
+                   match($0, / classname="[^"]*"/); class = substr($0, RSTART + 12, RLENGTH - 13) }
+    /<skipped/   { why = match($0, /message="[^"]*"/) ? substr($0, RSTART + 9, RLENGTH - 10) : "no reason given"
+                   print "  skipped: " class "." test ": " why }' {} +)
+  [ -z "$skipped" ] && return 0
+  printf '%s\n' "$skipped"
+  return 1
+}
+
 cd "$ROOT" || exit 1
 MVN=(mvn -B -ntp)
 
@@ -45,7 +59,10 @@ else
   set -a && . "$DEV/secrets/tokens.env" && set +a
   DAPRD="$("$ROOT/platform/lib/dapr-runtime.sh")/daprd"
   export DEV_DIR="$DEV" REPO_ROOT="$ROOT" DAPRD
+  stamp="$(mktemp)"
   step "Arquillian and platform tests (mvn verify)" "${MVN[@]}" verify -DskipUnitTests=true -DskipITs=false -Dplatform.skip=false
+  step "no Arquillian or platform test skipped itself" no_skipped_tests "$stamp"
+  rm -f "$stamp"
 fi
 
 if [ -n "$started_here" ] && [ -z "${TODO_KEEP_PLATFORM:-}" ]; then
