@@ -56,7 +56,8 @@ class DeadLetterAndRetryIT {
   void aTransientFailureIsRetriedAndThenSucceeds() throws Exception {
     assumeTrue(
         Files.exists(Platform.DEV.resolve("run/redis.pid")),
-        "Redis is not run by ./dev here (an existing server is reused), so the test cannot stop it");
+        "Redis is not run by ./dev here (an existing server is reused), so the test cannot stop it"
+            + " (./dev test fails on this skip)");
     String user = "retry-" + UUID.randomUUID();
     JsonObject event = SampleEvents.event("com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
     String id = event.getString("id");

@@ -26,7 +26,7 @@ class ReadinessIT {
 
   @Test
   void unreadyWithoutPostgres() {
-    assumeTrue(Files.exists(Platform.DEV.resolve("run/postgres.pid")), "PostgreSQL is not run by ./dev here");
+    assumeTrue(Files.exists(Platform.DEV.resolve("run/postgres.pid")), "PostgreSQL is not run by ./dev here (./dev test fails on this skip)");
     Platform.dev("stop", "postgres");
     try {
       Platform.awaitTrue(Duration.ofSeconds(30), "task-service unready without PostgreSQL", () -> down("postgresql"));
