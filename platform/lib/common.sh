@@ -12,7 +12,9 @@ DAPR_VERSION="$(pom_prop dapr.runtime.version)"
 KAFKA_VERSION="$(pom_prop kafka.version)"
 LIBERTY_VERSION="$(pom_prop openliberty.version)"
 
-SERVICES=(task-service notification-service recurring-service realtime-service)
+# The services, their app ids and ports: one row each in platform/services.tsv, written nowhere else.
+SERVICES_TABLE="$ROOT/platform/services.tsv"
+mapfile -t SERVICES < <(awk -F '\t' '!/^#/ && NF { print $1 }' "$SERVICES_TABLE")
 
 # Ports (override with the environment variable named on each line).
 KAFKA_PORT="${TODO_KAFKA_PORT:-9092}"
@@ -25,15 +27,18 @@ SCHEDULER_METRICS_PORT="${TODO_SCHEDULER_METRICS_PORT:-3532}"
 SCHEDULER_ETCD_PORT="${TODO_SCHEDULER_ETCD_PORT:-2379}"
 SCHEDULER_ETCD_PEER_PORT="${TODO_SCHEDULER_ETCD_PEER_PORT:-2380}"
 
-# Per service i (0..3): app 9080+i, daprd HTTP 3500+i, gRPC 3510+i, internal gRPC 3520+i, metrics 9190+i.
-# Every port is below 32768: ports in the ephemeral range (Dapr's usual 50001, 50006) can be
-# taken at any moment by the local end of an outgoing connection.
+# service_field SERVICE COLUMN: one cell of the service's row (columns as in the table's header).
+service_field() {
+  awk -F '\t' -v s="$1" -v c="$2" '!/^#/ && $1 == s { print $c; found = 1; exit } END { exit !found }' \
+    "$SERVICES_TABLE" || { echo "no service '$1' in $SERVICES_TABLE" >&2; return 1; }
+}
 svc_index() { local i; for i in "${!SERVICES[@]}"; do [ "${SERVICES[$i]}" = "$1" ] && { echo "$i"; return; }; done; return 1; }
-app_port() { echo $((9080 + $(svc_index "$1"))); }
-dapr_http_port() { echo $((3500 + $(svc_index "$1"))); }
-dapr_grpc_port() { echo $((3510 + $(svc_index "$1"))); }
-dapr_internal_port() { echo $((3520 + $(svc_index "$1"))); }
-dapr_metrics_port() { echo $((9190 + $(svc_index "$1"))); }
+app_id() { service_field "$1" 2; }
+app_port() { service_field "$1" 3; }
+dapr_http_port() { service_field "$1" 4; }
+dapr_grpc_port() { service_field "$1" 5; }
+dapr_internal_port() { service_field "$1" 6; }
+dapr_metrics_port() { service_field "$1" 7; }
 
 PG_DB=todo PG_USER=todo PG_PASSWORD=todo
 

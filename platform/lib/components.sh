@@ -326,10 +326,12 @@ ensure_liberty() {
     mv "$tmp" "$CACHE/openliberty/$LIBERTY_VERSION"
 }
 
-# Lays out .dev/liberty/servers/SVC from the service's own server.xml and WAR.
+# Lays out .dev/liberty/servers/SVC as the image's /config: the configuration every service shares
+# (server-common, included by server.xml), then the service's own, then its WAR.
 prepare_server() {
   local svc="$1" dir="$DEV/liberty/servers/$1"
   mkdir -p "$dir/apps" "$dir/jdbc"
+  cp "$ROOT/liberty-apps/server-common/common.xml" "$dir/"
   cp -r "$ROOT/liberty-apps/$svc/src/main/liberty/config/." "$dir/"
   cmp -s "$ROOT/liberty-apps/$svc/target/$svc.war" "$dir/apps/$svc.war" ||
     cp "$ROOT/liberty-apps/$svc/target/$svc.war" "$dir/apps/$svc.war"
@@ -390,7 +392,7 @@ start_sidecar() {
   # The very files of dapr-config/ (resources and the in-cluster Kafka variant) plus the
   # local secret store: only connection settings differ from Kubernetes, and they are secrets.
   start_bg "$name" env DAPR_API_TOKEN="$DAPR_API_TOKEN" APP_API_TOKEN="$APP_API_TOKEN" \
-    "$DAPR_BIN/daprd" --mode standalone --app-id "$svc" \
+    "$DAPR_BIN/daprd" --mode standalone --app-id "$(app_id "$svc")" \
     --app-port "$(app_port "$svc")" --app-protocol http --app-channel-address 127.0.0.1 \
     --dapr-listen-addresses 127.0.0.1 \
     --dapr-http-port "$(dapr_http_port "$svc")" --dapr-grpc-port "$(dapr_grpc_port "$svc")" \
@@ -412,5 +414,5 @@ service_ready() { http_ok "http://127.0.0.1:$(app_port "$1")/health/ready"; }
 # calling the app through the sidecar's app channel tells when that is.
 sidecar_sees_app() {
   curl -fsS -o /dev/null --max-time 2 -H "dapr-api-token: $DAPR_API_TOKEN" \
-    "http://127.0.0.1:$(dapr_http_port "$1")/v1.0/invoke/$1/method/health/ready"
+    "http://127.0.0.1:$(dapr_http_port "$1")/v1.0/invoke/$(app_id "$1")/method/health/ready"
 }

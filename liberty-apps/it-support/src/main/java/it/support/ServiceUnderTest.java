@@ -9,16 +9,78 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * A service deployed by Arquillian on its test Liberty server, and the platform sidecar it calls
- * (ports from the failsafe configuration of the root POM, tokens from ./dev test's environment).
+ * (ports from the failsafe configuration of the root POM, which reads them from the service's row
+ * of platform/services.tsv; tokens from ./dev test's environment).
  */
 public final class ServiceUnderTest {
+
+  /** The table of the services, their app ids and local ports: the one place they are written. */
+  public static final String TABLE = "platform/services.tsv";
+
+  /** One row of {@link #TABLE}. */
+  public record Definition(
+      String name,
+      String appId,
+      int appPort,
+      int daprHttpPort,
+      int daprGrpcPort,
+      int daprInternalGrpcPort,
+      int daprMetricsPort,
+      int itPort) {
+
+    /** Every service, in the table's order. */
+    public static List<Definition> all() {
+      Path table = repositoryRoot().resolve(TABLE);
+      try {
+        return Files.readAllLines(table).stream()
+            .filter(line -> !line.isBlank() && !line.startsWith("#"))
+            .map(line -> parse(table, line))
+            .toList();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + table, e);
+      }
+    }
+
+    public static Definition of(String name) {
+      return all().stream()
+          .filter(d -> d.name().equals(name))
+          .findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no service " + name + " in " + TABLE));
+    }
+
+    private static Definition parse(Path table, String line) {
+      String[] c = line.split("\t", -1);
+      if (c.length != 8) {
+        throw new IllegalStateException(table + ": expected 8 tab-separated columns in: " + line);
+      }
+      return new Definition(
+          c[0], c[1], port(c[2]), port(c[3]), port(c[4]), port(c[5]), port(c[6]), port(c[7]));
+    }
+
+    private static int port(String cell) {
+      return Integer.parseInt(cell.strip());
+    }
+  }
+
+  /** REPO_ROOT (set by ./dev test), else the nearest directory above this one that has the table. */
+  public static Path repositoryRoot() {
+    String env = System.getenv("REPO_ROOT");
+    if (env != null && !env.isBlank()) return Path.of(env);
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve(TABLE))) return d;
+    }
+    throw new IllegalStateException("no " + TABLE + " above " + Path.of("").toAbsolutePath());
+  }
 
   /** The app token of the Arquillian servers (root POM, liberty.env.APP_API_TOKEN). */
   public static final String APP_TOKEN = "it-app-token";
