@@ -66,7 +66,10 @@ class TaskEventsIT {
           .forEach(r -> assertEquals(alice.user, r.key(), "the partition key is the user"));
 
       var history = Platform.json(alice.call("GET", "/tasks/" + id + "/history", null, Map.of()).body());
-      assertEquals(expected.size(), history.getJsonArray("items").size(), "history lists the task's events");
+      assertEquals(
+          events.stream().map(e -> e.getString("id")).toList(),
+          history.getJsonArray("items").getValuesAs(JsonObject.class).stream().map(e -> e.getString("id")).toList(),
+          "history lists the events stored in the outbox, and those are the events on Kafka, ids included");
     }
   }
 }
