@@ -29,7 +29,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * something to the caller (not found, ETag conflict) become return values.
  */
 @ApplicationScoped
-public class DaprSidecar {
+public class DaprSidecar implements ConsumerState {
 
   @Inject @RestClient DaprHttpApi api;
 
@@ -112,6 +112,7 @@ public class DaprSidecar {
 
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  @Override
   public Optional<StateEntry> getState(String key) {
     try (Response r = api.getState(stateStore, key)) {
       if (r.getStatus() == 204 || r.getStatus() == 404) return Optional.empty();
@@ -129,6 +130,7 @@ public class DaprSidecar {
    */
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  @Override
   public Map<String, JsonValue> readStates(List<String> keys) {
     if (keys.isEmpty()) return Map.of();
     var request = JSON.createObjectBuilder().add("keys", JSON.createArrayBuilder(keys)).add("parallelism", 8);
@@ -157,6 +159,7 @@ public class DaprSidecar {
    */
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  @Override
   public void saveStates(Map<String, JsonValue> values, long ttlSeconds) {
     if (values.isEmpty()) return;
     JsonArrayBuilder operations = JSON.createArrayBuilder();
@@ -184,6 +187,7 @@ public class DaprSidecar {
    */
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  @Override
   public boolean saveState(String key, String json, String etag, boolean createOnly) {
     return saveState(key, json, etag, createOnly, 0);
   }

@@ -13,11 +13,13 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The routes of a service's declarative subscriptions (dapr-config/resources): {@code
- * /events/<topic>}, e.g. {@code /events/task-events}, which their CEL rule chooses for the event
- * types of the contract and which takes bulk deliveries (entries in topic order, so one user's
- * events stay in order) as well as single events; and {@code /events/<type without "com.todo.">},
- * e.g. {@code /events/task.created.v1}, for one event of that type. The consumer rules are {@link
- * InboundEvents}'s; the service's reaction is its {@link EventHandler}.
+ * /events/<topic>}, e.g. {@code /events/task-events}, which their CEL rule chooses for the types
+ * the service handles and which takes bulk deliveries (entries in topic order, so one user's events
+ * stay in order) as well as single events; {@code /events/unhandled}, the default route of every
+ * subscription, where other types are acknowledged and ignored and a handled type in an unknown
+ * major version is dropped to the dead-letter topic; and {@code /events/<type without
+ * "com.todo.">}, e.g. {@code /events/task.created.v1}, for one event of that type. The consumer
+ * rules are {@link InboundEvents}'s; the service's reaction is its {@link EventHandler}.
  */
 @Path("/events")
 @SidecarOnly
@@ -32,9 +34,10 @@ public class EventRoutes {
   @Inject Instance<EventHandler> handler;
 
   @POST
-  @Path("{route: [a-z]+-events|[a-z-]+\\.[a-z-]+\\.v[0-9]+}")
+  @Path("{route: [a-z]+-events|unhandled|[a-z-]+\\.[a-z-]+\\.v[0-9]+}")
   public Response receive(@PathParam("route") String route, String body) {
     if (!handler.isResolvable()) return Response.status(Response.Status.NOT_FOUND).build();
-    return inbound.receive("/events/" + route, body, handler.get());
+    String answer = inbound.receive("/events/" + route, body, handler.get());
+    return Response.ok(answer, MediaType.APPLICATION_JSON).build();
   }
 }

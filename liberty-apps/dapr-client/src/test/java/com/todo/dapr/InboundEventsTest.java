@@ -1,215 +1,378 @@
 package com.todo.dapr;
 
+import static com.todo.events.Jsonp.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.todo.dapr.InboundEvents.Delivery;
-import com.todo.dapr.InboundEvents.Outcome;
-import com.todo.dapr.InboundEvents.Position;
-import com.todo.dapr.InboundEvents.Status;
+import com.todo.events.CloudEvent;
+import com.todo.events.EventType;
 import it.support.SampleEvents;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules of one delivery as pure logic (which events are handled, in which order, what each
- * entry answers, which consumed positions and records to write). The state reads and writes
- * through the sidecar are covered by the services' Arquillian tests and the platform tests against
- * the real sidecar, Kafka and Redis.
+ * The consumer rules driven through {@link InboundEvents#receive} as the sidecar calls it, with a
+ * handler that applies each task's events through the {@link SequenceGuard}, and a state that
+ * fails when told to. The same rules against the real sidecar, Kafka and Redis: the consumer
+ * contract (Arquillian) and the platform tests.
  */
 class InboundEventsTest {
 
-  private final List<String> handled = new ArrayList<>();
-  private final Set<String> retryIds = new HashSet<>();
+  private static final String ROUTE = "/events/task-events";
+  private static final String POSITION = ConsumedPosition.key("", ROUTE, "task-events", 0);
 
-  private final EventHandler handler =
-      e -> {
-        handled.add(e.id());
-        return retryIds.contains(e.id()) ? Outcome.RETRY : Outcome.HANDLED;
-      };
+  private final RecordingState state = new RecordingState();
+  private final List<String> deadLettered = new ArrayList<>();
+  private final InboundEvents inbound = new InboundEvents();
+  private final ProbeHandler handler = new ProbeHandler();
 
-  private static Delivery delivery(JsonValue... events) {
-    return new Delivery("/events/task-events", List.of(events));
+  InboundEventsTest() {
+    inbound.inboxTtl = Duration.ofHours(1);
+    inbound.consumer = Optional.empty();
+    inbound.state = state;
+    inbound.deadLetters =
+        new DeadLetters() {
+          @Override
+          void count(String topic, String type, DeadLetterReason reason) {
+            deadLettered.add(topic + " " + type + " " + reason.label());
+          }
+        };
+    inbound.deadLetters.deliveryAttempts = 3;
   }
+
+  /** Applies task events through the guard; counts every call; fails for chosen events. */
+  private final class ProbeHandler implements EventHandler {
+    final List<String> calls = new ArrayList<>();
+    final Set<String> failing = new HashSet<>();
+    final SequenceGuard guard = new SequenceGuard();
+
+    ProbeHandler() {
+      guard.state = state;
+    }
+
+    @Override
+    public Set<EventType> handles() {
+      return EnumSet.of(EventType.TASK_CREATED, EventType.TASK_UPDATED, EventType.TASK_DELETED);
+    }
+
+    @Override
+    public Outcome handle(CloudEvent event) {
+      calls.add(event.id());
+      if (failing.contains(event.id())) throw new IllegalStateException("cannot handle (test)");
+      guard.apply(SequenceGuard.aggregateKey(event), event, SequenceGuard.COUNT_CHANGES);
+      return Outcome.HANDLED;
+    }
+  }
+
+  // --- events and deliveries ---------------------------------------------------------------
 
   private static JsonObject created(String user) {
-    return event("com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
+    return SampleEvents.event(
+        "com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
   }
 
-  private static JsonObject event(String type, String user, JsonObject data) {
-    return SampleEvents.event(type, user, data);
+  private static JsonObject withSequence(JsonObject event, long sequence) {
+    return Json.createObjectBuilder(event).add("sequence", Long.toString(sequence)).build();
   }
 
-  private static String key(JsonObject event) {
-    return "inbox|" + event.getString("id");
+  private static JsonObject withNewId(JsonObject event) {
+    return Json.createObjectBuilder(event).add("id", UUID.randomUUID().toString()).build();
   }
 
-  private static Map<String, JsonValue> stored(String key) {
-    return Map.of(key, JsonValue.EMPTY_JSON_OBJECT);
+  private static JsonObject withType(JsonObject event, String type) {
+    return Json.createObjectBuilder(event).add("type", type).build();
   }
 
-  /** Events of partition 0 of task-events at consecutive offsets from {@code first}, record time = offset. */
-  private static Delivery atOffsets(long first, JsonValue... events) {
-    List<Position> positions = new ArrayList<>();
-    for (int i = 0; i < events.length; i++) positions.add(new Position("task-events", 0, first + i, first + i));
-    return new Delivery("/events/task-events", List.of(events), positions, "");
-  }
-
-  private static final String POSITION = "consumed|task-events|task-events|0";
-
-  private static Map<String, JsonValue> consumedUpTo(long offset, long timestamp) {
-    return Map.of(
-        POSITION,
-        Json.createObjectBuilder()
-            .add("topic", "task-events")
-            .add("partition", 0)
-            .add("offset", offset)
-            .add("timestamp", timestamp)
-            .build());
+  private static JsonObject withData(JsonObject event, String field, String value) {
+    var data = Json.createObjectBuilder(event.getJsonObject("data")).add(field, value);
+    return Json.createObjectBuilder(event).add("data", data).build();
   }
 
   private static String id(JsonObject event) {
     return event.getString("id");
   }
 
+  private static String aggregate(JsonObject event) {
+    return "applied|task|" + event.getString("subject");
+  }
+
+  /** One event, as a route without bulk subscribe delivers it. */
+  private String single(JsonValue event) {
+    String answer = inbound.receive(ROUTE, event.toString(), handler);
+    return JSON.createReader(new StringReader(answer)).readObject().getString("status");
+  }
+
+  /** A bulk of events of partition 0 of task-events at consecutive offsets from {@code first}. */
+  private List<String> bulk(long first, JsonValue... events) {
+    JsonArrayBuilder entries = Json.createArrayBuilder();
+    for (int i = 0; i < events.length; i++) {
+      var metadata =
+          Json.createObjectBuilder()
+              .add("__topic", "task-events")
+              .add("__partition", "0")
+              .add("__offset", Long.toString(first + i))
+              .add("__timestamp", Long.toString(first + i));
+      entries.add(
+          Json.createObjectBuilder().add("entryId", "e" + i).add("event", events[i]).add("metadata", metadata));
+    }
+    String body = Json.createObjectBuilder().add("entries", entries).build().toString();
+    String answer = inbound.receive(ROUTE, body, handler);
+    List<String> statuses = new ArrayList<>();
+    for (JsonValue v :
+        JSON.createReader(new StringReader(answer)).readObject().getJsonArray("statuses")) {
+      statuses.add(v.asJsonObject().getString("status"));
+    }
+    return statuses;
+  }
+
+  private int changes(JsonObject event) {
+    JsonValue applied = state.get(aggregate(event));
+    return applied == null ? 0 : applied.asJsonObject().getJsonObject("state").getInt("changes");
+  }
+
+  // --- admission: contract, schema, versions -------------------------------------------------
+
   @Test
-  void eachEntryGetsItsOwnAnswerAndOnlyNewValidKnownEventsAreHandled() {
+  void eachEntryGetsItsOwnAnswerAndOnlyValidHandledEventsReachTheHandler() {
     JsonObject fresh = created("ann");
-    JsonObject before = created("bob");
-    JsonObject broken = event("com.todo.task.created.v1", "cy", Json.createObjectBuilder().add("id", "x").build());
-    JsonObject newer = event("com.todo.task.created.v9", "cy", fresh.getJsonObject("data"));
-    Delivery d = delivery(fresh, before, broken, newer, Json.createValue("not an event"));
+    JsonObject broken =
+        SampleEvents.event("com.todo.task.created.v1", "cy", Json.createObjectBuilder().add("id", "x").build());
+    JsonObject notHandled = withType(created("cy"), "com.todo.task.completed.v1");
+    JsonObject foreign = withType(created("cy"), "com.example.other.v1");
 
-    assertEquals(List.of(key(fresh), key(before)), d.inboxKeys(), "only these need the inbox");
-    var records = d.handle(stored(key(before)), handler);
+    List<String> statuses = bulk(0, fresh, broken, notHandled, foreign, Json.createValue("not an event"));
 
-    assertEquals(List.of(Status.SUCCESS, Status.SUCCESS, Status.DROP, Status.SUCCESS, Status.DROP), d.statuses());
-    assertEquals(List.of(id(fresh)), handled);
-    assertEquals(Set.of(key(fresh)), records.keySet());
-    JsonObject record = records.get(key(fresh)).asJsonObject();
-    assertEquals("/events/task-events", record.getString("route"));
-    assertEquals(id(fresh), record.getJsonObject("event").getString("id"));
+    assertEquals(List.of("SUCCESS", "DROP", "SUCCESS", "SUCCESS", "DROP"), statuses);
+    assertEquals(List.of(id(fresh)), handler.calls);
+    assertEquals(
+        List.of("task-events com.todo.task.created.v1 schema", "task-events ? malformed"), deadLettered);
   }
 
   @Test
-  void aRetriedEventHoldsBackItsUsersLaterEventsButNoOneElses() {
+  void aHandledTypeInAnUnknownMajorVersionIsDroppedAnyOtherTypeIgnored() {
+    JsonObject v9 = withType(created("ann"), "com.todo.task.created.v9");
+    JsonObject v0 = withType(created("ann"), "com.todo.task.updated.v0");
+    JsonObject otherFamily = withType(created("ann"), "com.todo.task.archived.v1");
+    JsonObject reminder = withType(created("ann"), "com.todo.reminder.triggered.v2");
+
+    assertEquals(List.of("DROP", "DROP", "SUCCESS", "SUCCESS"), bulk(0, v9, v0, otherFamily, reminder));
+
+    assertEquals(List.of(), handler.calls);
+    assertEquals(
+        List.of(
+            "task-events com.todo.task.created.v9 unknown-version",
+            "task-events com.todo.task.updated.v0 unknown-version"),
+        deadLettered);
+    assertEquals(0, state.reads + state.writes, "nothing to handle: no state I/O");
+  }
+
+  @Test
+  void dataMayGainFieldsWithinAVersion() {
+    JsonObject event = withData(created("ann"), "colour", "blue");
+
+    assertEquals("SUCCESS", single(event));
+
+    assertEquals(List.of(id(event)), handler.calls);
+    assertEquals(1, changes(event));
+  }
+
+  @Test
+  void formatsAreAssertedOnTheEnvelopeAndOnTheData() {
+    JsonObject notAUuid = Json.createObjectBuilder(created("ann")).add("id", "not-a-uuid").build();
+    JsonObject badInstant = withData(created("ann"), "dueAt", "tomorrow");
+    JsonObject badTaskId = withData(created("ann"), "id", "task-1");
+
+    assertEquals(List.of("DROP", "DROP", "DROP"), bulk(0, notAUuid, badInstant, badTaskId));
+
+    assertEquals(List.of(), handler.calls);
+    assertEquals(
+        List.of(
+            "task-events com.todo.task.created.v1 malformed",
+            "task-events com.todo.task.created.v1 schema",
+            "task-events com.todo.task.created.v1 schema"),
+        deadLettered);
+  }
+
+  // --- the sequence guard ---------------------------------------------------------------------
+
+  @Test
+  void aDuplicateIsAppliedOnce() {
+    JsonObject event = created("ann");
+
+    assertEquals("SUCCESS", single(event));
+    assertEquals("SUCCESS", single(event));
+
+    assertEquals(List.of(id(event)), handler.calls, "the processed-event record spares the handler");
+    assertEquals(1, changes(event));
+  }
+
+  @Test
+  void theSameEventPublishedAgainAtANewOffsetIsNotAppliedAgain() {
+    JsonObject event = created("ann");
+
+    assertEquals(List.of("SUCCESS"), bulk(5, event));
+    assertEquals(List.of("SUCCESS"), bulk(9, event));
+
+    assertEquals(List.of(id(event), id(event)), handler.calls, "a new offset reaches the handler");
+    assertEquals(1, changes(event), "the guard applied it once");
+    assertEquals(9, state.get(POSITION).asJsonObject().getInt("offset"));
+  }
+
+  @Test
+  void anOlderOrEqualSequenceIsAcknowledgedWithoutEffect() {
+    JsonObject third = withSequence(created("ann"), 3);
+    JsonObject second = withSequence(withNewId(third), 2);
+    JsonObject thirdAgain = withNewId(third);
+    JsonObject fourth = withSequence(withNewId(third), 4);
+
+    assertEquals(List.of("SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"), bulk(0, third, second, thirdAgain, fourth));
+
+    assertEquals(2, changes(third), "sequences 3 and 4 applied, 2 and the second 3 ignored");
+    JsonObject applied = state.get(aggregate(third)).asJsonObject();
+    assertEquals(4, applied.getInt("sequence"));
+    assertEquals(id(fourth), applied.getString("eventId"));
+  }
+
+  @Test
+  void aConcurrentWriterMakesTheGuardReadAgain() {
+    JsonObject first = withSequence(created("ann"), 1);
+    single(first);
+    state.writesLostToOthers = 2;
+
+    assertEquals("SUCCESS", single(withSequence(withNewId(first), 2)));
+
+    assertEquals(2, changes(first));
+  }
+
+  @Test
+  void anUnreadableAggregateIsRetriedNotOverwritten() {
+    JsonObject event = created("ann");
+    state.values.put(aggregate(event), "\"corrupt\"");
+
+    assertEquals("RETRY", single(event));
+
+    assertEquals("\"corrupt\"", state.values.get(aggregate(event)));
+  }
+
+  // --- failures of the state store and of the handler -----------------------------------------
+
+  @Test
+  void anUnreadableInboxMeansRetryNeverTreatAsNew() {
+    JsonObject event = created("ann");
+    JsonObject broken = Json.createObjectBuilder(created("ann")).add("id", "x").build();
+    state.readFails = true;
+
+    assertEquals(List.of("RETRY", "DROP"), bulk(0, event, broken));
+
+    assertEquals(List.of(), handler.calls);
+  }
+
+  @Test
+  void handledEventsWhoseInboxCannotBeWrittenAreRetriedAndAppliedOnce() {
+    JsonObject ann = created("ann");
+    JsonObject bob = created("bob");
+    state.writeFails = true;
+    assertEquals(List.of("RETRY", "RETRY"), bulk(0, ann, bob));
+    assertNull(state.get(POSITION));
+
+    state.writeFails = false;
+    assertEquals(List.of("SUCCESS", "SUCCESS"), bulk(0, ann, bob));
+
+    assertEquals(1, changes(ann));
+    assertEquals(1, changes(bob));
+    assertEquals(1, state.get(POSITION).asJsonObject().getInt("offset"));
+  }
+
+  @Test
+  void aFailingEventHoldsBackItsUsersLaterEventsButNoOneElses() {
     JsonObject ann1 = created("ann");
     JsonObject bob1 = created("bob");
     JsonObject ann2 = created("ann");
     JsonObject bob2 = created("bob");
-    retryIds.add(id(ann1));
-    Delivery d = delivery(ann1, bob1, ann2, bob2);
+    handler.failing.add(id(ann1));
 
-    var records = d.handle(Map.of(), handler);
+    assertEquals(List.of("RETRY", "SUCCESS", "RETRY", "SUCCESS"), bulk(0, ann1, bob1, ann2, bob2));
 
-    assertEquals(List.of(Status.RETRY, Status.SUCCESS, Status.RETRY, Status.SUCCESS), d.statuses());
-    assertEquals(List.of(id(ann1), id(bob1), id(bob2)), handled, "ann2 must wait for ann1");
-    assertEquals(Set.of(key(bob1), key(bob2)), records.keySet());
+    assertEquals(List.of(id(ann1), id(bob1), id(bob2)), handler.calls, "ann2 waits for ann1");
+    assertNull(state.get(POSITION), "the position stops before ann1, the first offset");
   }
 
   @Test
-  void anUnreadableInboxMeansRetryNeverTreatAsNew() {
-    JsonObject broken = event("com.todo.task.created.v1", "ann", Json.createObjectBuilder().add("id", "x").build());
-    Delivery d = delivery(created("ann"), broken);
+  void atItsLastAttemptAFailingEventIsDroppedAndItsUsersLaterEventsGoOn() {
+    JsonObject ann1 = created("ann");
+    JsonObject ann2 = created("ann");
+    handler.failing.add(id(ann1));
 
-    d.retryAll();
+    assertEquals(List.of("RETRY", "RETRY"), bulk(0, ann1, ann2));
+    assertEquals(List.of("RETRY", "RETRY"), bulk(0, ann1, ann2));
+    assertEquals(List.of("DROP", "SUCCESS"), bulk(0, ann1, ann2), "the third of 3 attempts");
 
-    assertEquals(List.of(Status.RETRY, Status.DROP), d.statuses());
-    assertEquals(List.of(), handled);
+    assertEquals(List.of(id(ann1), id(ann1), id(ann1), id(ann2)), handler.calls);
+    assertEquals(1, changes(ann2));
+    assertEquals(List.of("task-events com.todo.task.created.v1 retries-exhausted"), deadLettered);
+    assertEquals(1, state.get(POSITION).asJsonObject().getInt("offset"));
   }
 
-  @Test
-  void handledEventsWhoseRecordsCannotBeWrittenAreRetried() {
-    JsonObject before = created("bob");
-    Delivery d = delivery(created("ann"), before, created("cy"));
-    d.handle(stored(key(before)), handler);
-
-    d.retryHandled();
-
-    assertEquals(List.of(Status.RETRY, Status.SUCCESS, Status.RETRY), d.statuses());
-  }
+  // --- consumed positions ---------------------------------------------------------------------
 
   @Test
   void eventsWithKafkaPositionsShareOneConsumedPositionPerPartition() {
     JsonObject e10 = created("ann");
     JsonObject e11 = created("bob");
     JsonObject e12 = created("ann");
-    JsonObject e13 = created("cy");
-    Delivery d = atOffsets(10, e10, e11, e12, e13);
-    assertEquals(List.of(POSITION), d.inboxKeys(), "one key for the whole delivery");
+    bulk(10, e10, e11);
+    handler.calls.clear();
 
-    var writes = d.handle(consumedUpTo(11, 11), handler);
+    assertEquals(List.of("SUCCESS", "SUCCESS", "SUCCESS"), bulk(10, e10, e11, e12));
 
-    assertEquals(List.of(Status.SUCCESS, Status.SUCCESS, Status.SUCCESS, Status.SUCCESS), d.statuses());
-    assertEquals(List.of(id(e12), id(e13)), handled, "offsets 10 and 11 were consumed before");
-    assertEquals(Set.of(POSITION), writes.keySet(), "no record per event");
-    JsonObject position = writes.get(POSITION).asJsonObject();
-    assertEquals(13, position.getInt("offset"));
-    assertEquals(id(e13), position.getJsonObject("lastHandled").getJsonObject("event").getString("id"));
-  }
-
-  @Test
-  void aRedeliveryOfConsumedOffsetsHandlesAndWritesNothing() {
-    Delivery d = atOffsets(5, created("ann"), created("bob"));
-
-    var writes = d.handle(consumedUpTo(6, 6), handler);
-
-    assertEquals(List.of(Status.SUCCESS, Status.SUCCESS), d.statuses());
-    assertEquals(List.of(), handled);
-    assertEquals(Map.of(), writes);
-  }
-
-  @Test
-  void thePositionStopsBeforeTheFirstRetriedEventSoItIsDeliveredAgain() {
-    JsonObject ann1 = created("ann");
-    JsonObject ann2 = created("ann");
-    JsonObject bob = created("bob");
-    JsonObject cy = created("cy");
-    retryIds.add(id(ann1));
-    Delivery d = atOffsets(0, bob, ann1, ann2, cy);
-
-    var writes = d.handle(Map.of(), handler);
-
-    assertEquals(List.of(Status.SUCCESS, Status.RETRY, Status.RETRY, Status.SUCCESS), d.statuses());
-    assertEquals(0, writes.get(POSITION).asJsonObject().getInt("offset"), "only bob's offset is consumed");
-
-    handled.clear();
-    retryIds.clear();
-    Delivery again = atOffsets(0, bob, ann1, ann2, cy);
-    var next = again.handle(consumedUpTo(0, 0), handler);
-    assertEquals(List.of(id(ann1), id(ann2), id(cy)), handled, "cy again: handlers are idempotent");
-    assertEquals(3, next.get(POSITION).asJsonObject().getInt("offset"));
+    assertEquals(List.of(id(e12)), handler.calls, "offsets 10 and 11 were consumed before");
+    JsonObject position = state.get(POSITION).asJsonObject();
+    assertEquals(12, position.getInt("offset"));
+    assertEquals(id(e12), position.getJsonObject("lastHandled").getJsonObject("event").getString("id"));
+    assertFalse(state.values.keySet().stream().anyMatch(k -> k.startsWith("inbox|")), "no record per event");
   }
 
   @Test
   void aRecreatedTopicIsNotMistakenForConsumedOffsets() {
+    Map<String, JsonValue> stored = new LinkedHashMap<>();
+    stored.put(POSITION, new ConsumedPosition("task-events", 0, 500, 2_000).toJson().build());
     JsonObject fresh = created("ann");
     Delivery d =
-        new Delivery("/events/task-events", List.of(fresh), List.of(new Position("task-events", 0, 3, 9_000)), "");
+        new Delivery(
+            ROUTE,
+            List.of(fresh),
+            List.of(new ConsumedPosition("task-events", 0, 3, 9_000)),
+            "",
+            handler.handles());
 
-    var writes = d.handle(consumedUpTo(500, 2_000), handler);
+    var writes = d.handle(stored, handler, (route, id) -> false);
 
-    assertEquals(List.of(id(fresh)), handled, "offset 3 of a newer record is new, whatever the old position");
+    assertEquals(List.of(id(fresh)), handler.calls, "offset 3 of a newer record is new");
     assertEquals(3, writes.get(POSITION).asJsonObject().getInt("offset"));
   }
 
   @Test
   void aBroadcastConsumerKeepsItsOwnPositions() {
-    Position p = new Position("task-events", 2, 0, 0);
-    var events = List.<JsonValue>of(created("ann"));
-    assertEquals("consumed|task-events|task-events|2", new Delivery("/events/task-events", events, List.of(p), "").positionKey(p));
+    assertEquals("consumed|task-events|task-events|2", ConsumedPosition.key("", ROUTE, "task-events", 2));
     assertEquals(
         "consumed|realtime-1|task-events|task-events|2",
-        new Delivery("/events/task-events", events, List.of(p), "realtime-1").positionKey(p));
+        ConsumedPosition.key("realtime-1", ROUTE, "task-events", 2));
   }
 
   @Test
@@ -222,19 +385,21 @@ class InboundEventsTest {
             .add("__timestamp", "1764200000000")
             .add("__key", "ann")
             .build();
-    assertEquals(new Position("task-events", 2, 41, 1764200000000L), Position.fromMetadata(metadata));
-    assertEquals(null, Position.fromMetadata(Json.createObjectBuilder().add("__topic", "t").build()));
-    assertEquals(null, Position.fromMetadata(Json.createObjectBuilder().add("__topic", "t").add("__partition", "x").add("__offset", "1").build()));
-    assertEquals(null, Position.fromMetadata(JsonValue.EMPTY_JSON_OBJECT));
+    assertEquals(new ConsumedPosition("task-events", 2, 41, 1764200000000L), ConsumedPosition.fromMetadata(metadata));
+    assertNull(ConsumedPosition.fromMetadata(Json.createObjectBuilder().add("__topic", "t").build()));
+    assertNull(
+        ConsumedPosition.fromMetadata(
+            Json.createObjectBuilder().add("__topic", "t").add("__partition", "x").add("__offset", "1").build()));
+    assertNull(ConsumedPosition.fromMetadata(JsonValue.EMPTY_JSON_OBJECT));
   }
 
   @Test
   void aStoredPositionCoversOnlyWhatIsNotNewer() {
-    Position consumed = new Position("t", 0, 10, 100);
-    assertTrue(consumed.covers(new Position("t", 0, 10, 100)));
-    assertTrue(consumed.covers(new Position("t", 0, 3, 50)));
-    assertFalse(consumed.covers(new Position("t", 0, 11, 100)), "a later offset");
-    assertFalse(consumed.covers(new Position("t", 0, 3, 101)), "a newer record at an old offset");
-    assertTrue(consumed.covers(new Position("t", 0, 3, -1)), "no timestamp: the offset decides");
+    ConsumedPosition consumed = new ConsumedPosition("t", 0, 10, 100);
+    assertTrue(consumed.covers(new ConsumedPosition("t", 0, 10, 100)));
+    assertTrue(consumed.covers(new ConsumedPosition("t", 0, 3, 50)));
+    assertFalse(consumed.covers(new ConsumedPosition("t", 0, 11, 100)), "a later offset");
+    assertFalse(consumed.covers(new ConsumedPosition("t", 0, 3, 101)), "a newer record at an old offset");
+    assertTrue(consumed.covers(new ConsumedPosition("t", 0, 3, -1)), "no timestamp: the offset decides");
   }
 }

@@ -8,6 +8,7 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One event of the contract in CloudEvents 1.0 JSON structured form. The same envelope is
@@ -29,6 +30,10 @@ public record CloudEvent(
 
   public static final String SPEC_VERSION = "1.0";
   public static final String MEDIA_TYPE = "application/cloudevents+json";
+
+  /** Event ids are UUIDs in their canonical text form (design: docs/events.md). */
+  private static final Pattern UUID_FORM =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   public CloudEvent {
     Objects.requireNonNull(id, "id");
@@ -71,15 +76,24 @@ public record CloudEvent(
    * Reads an event as delivered by the sidecar. Attributes the sidecar adds (topic, pubsubname,
    * trace ids) are ignored.
    *
-   * @throws IllegalArgumentException when a required attribute is missing or malformed
+   * @throws IllegalArgumentException when a required attribute is missing or malformed: a
+   *     specversion other than 1.0, an id that is not a UUID, a time that is not RFC 3339, a
+   *     sequence that is not a decimal number, data that is not a JSON object
    */
   public static CloudEvent fromJson(JsonObject json) {
     try {
+      if (!SPEC_VERSION.equals(json.getString("specversion"))) {
+        throw new IllegalArgumentException("specversion is not " + SPEC_VERSION);
+      }
+      if (!UUID_FORM.matcher(json.getString("id")).matches()) {
+        throw new IllegalArgumentException("id " + json.getString("id") + " is not a UUID");
+      }
       JsonValue data = json.get("data");
       if (!(data instanceof JsonObject)) {
         throw new IllegalArgumentException("data is not a JSON object");
       }
       String seq = json.containsKey("sequence") ? json.getString("sequence") : "0";
+      if (!seq.matches("[0-9]{1,18}")) throw new NumberFormatException(seq);
       return new CloudEvent(
           json.getString("id"),
           json.getString("source"),

@@ -2,6 +2,8 @@ package com.todo.events;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every event type of the contract (design/events.md), with its topic and the JSON Schema of its
@@ -28,6 +30,9 @@ public enum EventType {
       "com.todo.recurring.task-generated.v1",
       Topic.RECURRING_EVENTS,
       "recurring.task-generated.v1.json");
+
+  /** {@code com.todo.<aggregate>.<event>.v<major>}: the family, then the major version. */
+  private static final Pattern FORM = Pattern.compile("(com\\.todo\\.[a-z-]+\\.[a-z-]+)\\.v([0-9]{1,9})");
 
   /** Where the schemas live on the classpath of this jar. */
   public static final String SCHEMA_PATH = "/com/todo/events/schemas/";
@@ -59,6 +64,21 @@ public enum EventType {
   /** The CloudEvent {@code dataschema} attribute. */
   public String dataSchemaUri() {
     return "urn:todo:schema:" + type;
+  }
+
+  /** The type without its major version, e.g. {@code com.todo.task.created}. */
+  public String family() {
+    return familyOf(type).orElseThrow();
+  }
+
+  /**
+   * The family of a type string of the contract's form ({@code com.todo.task.created.v9} gives
+   * {@code com.todo.task.created}), whether or not this build knows that version; empty when the
+   * string has not that form.
+   */
+  public static Optional<String> familyOf(String type) {
+    Matcher m = type == null ? null : FORM.matcher(type);
+    return m != null && m.matches() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   public static Optional<EventType> of(String type) {

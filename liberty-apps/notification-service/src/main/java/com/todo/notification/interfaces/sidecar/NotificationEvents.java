@@ -1,10 +1,20 @@
 package com.todo.notification.interfaces.sidecar;
 
+import static com.todo.events.EventType.REMINDER_DELIVERED;
+import static com.todo.events.EventType.TASK_COMPLETED;
+import static com.todo.events.EventType.TASK_CREATED;
+import static com.todo.events.EventType.TASK_DELETED;
+import static com.todo.events.EventType.TASK_REOPENED;
+import static com.todo.events.EventType.TASK_UPDATED;
+
 import com.todo.dapr.EventHandler;
-import com.todo.dapr.InboundEvents.Outcome;
+import com.todo.dapr.SequenceGuard;
 import com.todo.events.CloudEvent;
+import com.todo.events.EventType;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.logging.Logger;
+import jakarta.inject.Inject;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * What notification-service does with the events of its subscriptions
@@ -13,12 +23,20 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class NotificationEvents implements EventHandler {
 
-  private static final Logger LOG = Logger.getLogger(NotificationEvents.class.getName());
+  private static final Set<EventType> HANDLES = EnumSet.of(TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED, REMINDER_DELIVERED);
+
+  @Inject SequenceGuard guard;
+
+  @Override
+  public Set<EventType> handles() {
+    return HANDLES;
+  }
 
   @Override
   public Outcome handle(CloudEvent event) {
-    // Not built yet (see README.md): the event is only recorded in the inbox by InboundEvents.
-    LOG.fine(() -> "event " + event.id() + " (" + event.type() + ") has no reaction yet");
+    // Reminders are not built yet (README.md): each change is only applied, once and in sequence order, to
+    // a count of the changes of its aggregate.
+    guard.apply(SequenceGuard.aggregateKey(event), event, SequenceGuard.COUNT_CHANGES);
     return Outcome.HANDLED;
   }
 }

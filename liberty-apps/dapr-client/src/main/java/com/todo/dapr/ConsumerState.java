@@ -1,0 +1,30 @@
+package com.todo.dapr;
+
+import jakarta.json.JsonValue;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state-store calls the consumer rules make: {@link DaprSidecar} in a service; an interface so
+ * the rules can be unit-tested with a store that fails on purpose.
+ */
+public interface ConsumerState {
+
+  /** The values of those of {@code keys} that exist. */
+  Map<String, JsonValue> readStates(List<String> keys);
+
+  /** Writes all values in one transaction, each expiring after {@code ttlSeconds} (0 = never). */
+  void saveStates(Map<String, JsonValue> values, long ttlSeconds);
+
+  /** One value with its ETag, or empty when the key does not exist. */
+  Optional<StateEntry> getState(String key);
+
+  /**
+   * Writes one value only if its ETag still matches ({@code etag}), or only if the key does not
+   * exist ({@code etag} null and {@code createOnly}).
+   *
+   * @return false when someone else wrote first
+   */
+  boolean saveState(String key, String json, String etag, boolean createOnly);
+}

@@ -1,0 +1,157 @@
+package com.todo.dapr;
+
+import static com.todo.events.Jsonp.JSON;
+
+import com.todo.events.CloudEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The sequence guard of the consumer rules: an event is applied to the state of its aggregate (a
+ * task, a reminder, a series) only when its {@code sequence} is newer than the one applied before;
+ * an older or equal one (a duplicate, a late redelivery, the same event published again at a new
+ * offset) is acknowledged without effect. The applied sequence is stored in the same state entry as
+ * the effect's state and written with first-write concurrency (create only if absent, else only
+ * with the ETag that was read), so two deliveries racing each other cannot both apply.
+ */
+@ApplicationScoped
+public class SequenceGuard {
+
+  private static final Logger LOG = Logger.getLogger(SequenceGuard.class.getName());
+
+  /** Writes lost to a concurrent writer before giving up (the event is then retried). */
+  private static final int ATTEMPTS = 3;
+
+  @Inject ConsumerState state;
+
+  /** What an event does to its aggregate. */
+  @FunctionalInterface
+  public interface Effect {
+    /**
+     * The aggregate's state after the event, from its state before (null when there is none); null
+     * to keep no state (the applied sequence stays, so an older event cannot bring it back). Runs
+     * again when a concurrent write wins, so what it does outside the returned state (a job, a
+     * publish) must be idempotent.
+     */
+    JsonObject apply(JsonObject before);
+  }
+
+  /**
+   * The effect of a service whose reactions are not built yet: it only counts the changes of each
+   * aggregate it applied, so the guard and the consumer rules can be observed from outside.
+   */
+  public static final Effect COUNT_CHANGES =
+      before ->
+          JSON.createObjectBuilder()
+              .add("changes", before == null ? 1 : before.getInt("changes", 0) + 1)
+              .build();
+
+  public enum Result {
+    APPLIED,
+    STALE
+  }
+
+  /**
+   * What is stored per aggregate: the last applied event and the effect's state.
+   *
+   * @param state null when the effect keeps none (e.g. after a delete)
+   */
+  public record Applied(long sequence, String eventId, String type, JsonObject state) {
+
+    /** True when an event with {@code sequence} is not newer than this one: ignore it. */
+    public boolean covers(long sequence) {
+      return sequence <= this.sequence;
+    }
+
+    static Applied of(CloudEvent event, JsonObject state) {
+      return new Applied(event.sequence(), event.id(), event.type(), state);
+    }
+
+    JsonObject toJson() {
+      var json =
+          JSON.createObjectBuilder()
+              .add("sequence", sequence)
+              .add("eventId", eventId)
+              .add("type", type)
+              .add("appliedAt", Instant.now().toString());
+      return json.add("state", state == null ? JsonValue.NULL : state).build();
+    }
+
+    /**
+     * @throws IllegalStateException when the stored value is not one (the event is then retried,
+     *     and dead-lettered once its attempts run out)
+     */
+    static Applied parse(String key, String json) {
+      try {
+        JsonObject o = JSON.createReader(new StringReader(json)).readObject();
+        JsonValue state = o.get("state");
+        return new Applied(
+            o.getJsonNumber("sequence").longValueExact(),
+            o.getString("eventId"),
+            o.getString("type"),
+            state instanceof JsonObject s ? s : null);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("the applied state of " + key + " is unreadable: " + e, e);
+      }
+    }
+  }
+
+  /**
+   * The state key of the aggregate an event is about: {@code applied|<aggregate>|<subject>}, e.g.
+   * {@code applied|task|<task id>} ({@code subject} is the aggregate id in the contract).
+   */
+  public static String aggregateKey(CloudEvent event) {
+    String[] parts = event.type().split("\\.");
+    String aggregate = parts.length > 2 ? parts[2] : "unknown";
+    if (event.subject() == null || event.subject().isEmpty()) {
+      throw new IllegalArgumentException("event " + event.id() + " names no aggregate (subject)");
+    }
+    return "applied|" + aggregate + "|" + event.subject();
+  }
+
+  /** Applies {@code event} to the aggregate stored under {@code key}, if it is newer. */
+  public Result apply(String key, CloudEvent event, Effect effect) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<StateEntry> stored = state.getState(key);
+      Applied before = stored.map(e -> Applied.parse(key, e.json())).orElse(null);
+      if (before != null && before.covers(event.sequence())) {
+        LOG.fine(
+            () ->
+                "event "
+                    + event.id()
+                    + " (sequence "
+                    + event.sequence()
+                    + ") is not newer than "
+                    + before.eventId()
+                    + " (sequence "
+                    + before.sequence()
+                    + ") on "
+                    + key
+                    + ": ignored");
+        return Result.STALE;
+      }
+      JsonObject next = effect.apply(before == null ? null : before.state());
+      String value = Applied.of(event, next).toJson().toString();
+      boolean written =
+          stored.isPresent()
+              ? state.saveState(key, value, stored.get().etag(), false)
+              : state.saveState(key, value, null, true);
+      if (written) return Result.APPLIED;
+      if (attempt == ATTEMPTS) {
+        throw new SidecarException(
+            "event " + event.id() + " on " + key + ": lost " + ATTEMPTS + " writes to concurrent ones");
+      }
+    }
+  }
+
+  /** What was applied to an aggregate, or empty when nothing was. */
+  public Optional<Applied> read(String key) {
+    return state.getState(key).map(e -> Applied.parse(key, e.json()));
+  }
+}

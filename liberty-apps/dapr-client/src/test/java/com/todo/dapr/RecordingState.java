@@ -1,0 +1,82 @@
+package com.todo.dapr;
+
+import static com.todo.events.Jsonp.JSON;
+
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state calls of the consumer rules, kept in a map for unit tests of their logic, with the
+ * failures a real store has: unreadable, unwritable, and a concurrent writer that wins. Tests
+ * against the real sidecar and Redis are the Arquillian and platform tests.
+ */
+final class RecordingState implements ConsumerState {
+
+  final Map<String, String> values = new HashMap<>();
+  private final Map<String, String> etags = new HashMap<>();
+  private int version;
+
+  boolean readFails;
+  boolean writeFails;
+  /** How many conditional writes a concurrent writer wins before this one's succeed. */
+  int writesLostToOthers;
+
+  int reads;
+  int writes;
+
+  @Override
+  public Map<String, JsonValue> readStates(List<String> keys) {
+    reads++;
+    if (readFails) throw new SidecarException("state store unreachable (test)");
+    Map<String, JsonValue> found = new HashMap<>();
+    for (String k : keys) if (values.containsKey(k)) found.put(k, parse(values.get(k)));
+    return found;
+  }
+
+  @Override
+  public void saveStates(Map<String, JsonValue> toWrite, long ttlSeconds) {
+    if (toWrite.isEmpty()) return;
+    writes++;
+    if (writeFails) throw new SidecarException("state store unwritable (test)");
+    toWrite.forEach((k, v) -> put(k, v.toString()));
+  }
+
+  @Override
+  public Optional<StateEntry> getState(String key) {
+    reads++;
+    if (readFails) throw new SidecarException("state store unreachable (test)");
+    return Optional.ofNullable(values.get(key)).map(v -> new StateEntry(key, v, etags.get(key)));
+  }
+
+  @Override
+  public boolean saveState(String key, String json, String etag, boolean createOnly) {
+    writes++;
+    if (writeFails) throw new SidecarException("state store unwritable (test)");
+    if (writesLostToOthers > 0) {
+      writesLostToOthers--;
+      put(key, values.getOrDefault(key, json)); // someone else wrote: a new ETag
+      return false;
+    }
+    if (etag != null && !etag.equals(etags.get(key))) return false;
+    if (etag == null && createOnly && values.containsKey(key)) return false;
+    put(key, json);
+    return true;
+  }
+
+  JsonValue get(String key) {
+    return values.containsKey(key) ? parse(values.get(key)) : null;
+  }
+
+  private void put(String key, String json) {
+    values.put(key, json);
+    etags.put(key, Integer.toString(++version));
+  }
+
+  private static JsonValue parse(String json) {
+    return JSON.createReader(new StringReader(json)).readValue();
+  }
+}
