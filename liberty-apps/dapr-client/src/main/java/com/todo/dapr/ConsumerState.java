@@ -27,4 +27,7 @@ public interface ConsumerState {
    * @return false when someone else wrote first
    */
   boolean saveState(String key, String json, String etag, boolean createOnly);
+
+  /** Deletes a key; a key that does not exist counts as deleted. */
+  void deleteState(String key);
 }

@@ -59,6 +59,20 @@ public class DaprSidecar implements ConsumerState {
     }
   }
 
+  /**
+   * Publishes an event already in its JSON form to a topic named by the caller (a dead-letter
+   * topic), keyed by {@code partitionKey}.
+   */
+  @Timeout(5000)
+  @Retry(maxRetries = 2, delay = 200, jitter = 100)
+  public void publishJson(String topic, String partitionKey, String cloudEventJson) {
+    try (Response r = api.publish(pubsub, topic, partitionKey, cloudEventJson)) {
+      expectSuccess(r, "publish to " + topic);
+    } catch (ProcessingException e) {
+      throw new SidecarException("sidecar unreachable publishing to " + topic, e);
+    }
+  }
+
   /** One entry of {@link #publishBulk}: an event already in its JSON form, keyed by its owner. */
   public record BulkEntry(String entryId, String userId, String cloudEventJson) {}
 
@@ -227,6 +241,7 @@ public class DaprSidecar implements ConsumerState {
 
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  @Override
   public void deleteState(String key) {
     try (Response r = api.deleteState(stateStore, key, null)) {
       expectSuccess(r, "delete of state key " + key);

@@ -19,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiPredicate;
 import java.util.logging.Logger;
 
 /**
@@ -42,6 +41,7 @@ final class Delivery {
   record Dropped(String topic, String id, String type, DeadLetterReason reason, String detail) {}
 
   private final String route;
+  private final String consumer;
   private final Admission[] admitted;
   private final Status[] status;
   private final ConsumedPosition[] positions;
@@ -50,6 +50,17 @@ final class Delivery {
 
   private final List<Integer> handled = new ArrayList<>();
   private final List<Dropped> dropped = new ArrayList<>();
+
+  /** The parked queues as read, and as this delivery leaves them. */
+  private Map<String, ParkedEvents.Queue> parkedBefore = Map.of();
+  private final Map<String, ParkedEvents.Queue> parked = new LinkedHashMap<>();
+  /** The events this delivery parked, and the keys they are written under. */
+  private final List<Integer> parkedHere = new ArrayList<>();
+  private final Map<String, JsonValue> parkedEvents = new LinkedHashMap<>();
+  /** The users with events parked by this delivery: their retry jobs are (re)scheduled. */
+  private final Set<String> parkedUsers = new LinkedHashSet<>();
+  private java.time.Duration firstRetry = java.time.Duration.ofMillis(500);
+  private Map<String, ConsumedPosition> consumed = Map.of();
 
   /** Events without Kafka positions (one event per call, a direct call, a test). */
   Delivery(String route, List<JsonValue> delivered, Set<EventType> handles) {
@@ -70,6 +81,7 @@ final class Delivery {
       String consumer,
       Set<EventType> handles) {
     this.route = route;
+    this.consumer = consumer;
     int n = delivered.size();
     admitted = new Admission[n];
     status = new Status[n];
@@ -93,8 +105,9 @@ final class Delivery {
 
   /**
    * The state keys this delivery reads: the consumed position of each partition an event to handle
-   * comes from, and the processed-event record of each event to handle that has no position. Empty
-   * when nothing is to be handled: then nothing is read or written.
+   * comes from, the processed-event record of each event to handle that has no position, and the
+   * route's index of parked events. Empty when nothing is to be handled: then nothing is read or
+   * written.
    */
   List<String> inboxKeys() {
     Set<String> keys = new LinkedHashSet<>();
@@ -102,40 +115,43 @@ final class Delivery {
       if (admitted[i].verdict() != Verdict.HANDLE) continue;
       keys.add(positionKeys[i] != null ? positionKeys[i] : recordKey(admitted[i].event()));
     }
+    if (!keys.isEmpty()) keys.add(parkedIndexKey());
     return List.copyOf(keys);
   }
 
+  String parkedIndexKey() {
+    return ParkedEvents.indexKey(consumer, route);
+  }
+
   /**
-   * Handles each event not handled before, in order. An event the handler wants retried holds back
-   * its user's later events of this delivery (they are retried after it), so one user's events are
-   * handled in order; at its last allowed attempt it is dropped instead, and they go on.
+   * Handles each event not handled before, in order. An event the handler cannot handle now is
+   * parked, and so are its user's later events, in order (this delivery's and those of later
+   * deliveries, while the user has parked events): the sidecar gets SUCCESS and goes on with every
+   * other user, and {@link ParkedRetries} tries them again.
    *
    * @param stored the values of {@link #inboxKeys()} that exist
-   * @param lastAttempt records a failed attempt at (route, event id); true when it was the last
-   * @return the state to write: each position this delivery moved, each new record
    */
-  Map<String, JsonValue> handle(
-      Map<String, JsonValue> stored, EventHandler handler, BiPredicate<String, String> lastAttempt) {
-    Map<String, ConsumedPosition> consumed = new HashMap<>();
+  void handle(Map<String, JsonValue> stored, EventHandler handler) {
+    consumed = new HashMap<>();
     for (String key : inboxKeys()) {
       if (key.startsWith("consumed|") && stored.get(key) instanceof JsonObject o) {
         consumed.put(key, ConsumedPosition.fromStored(o));
       }
     }
-    Map<String, JsonValue> writes = new LinkedHashMap<>();
-    Set<String> heldBack = new HashSet<>();
+    parkedBefore = ParkedEvents.parse(stored.get(parkedIndexKey()));
+    parked.putAll(parkedBefore);
     for (int i = 0; i < admitted.length; i++) {
       if (admitted[i].verdict() != Verdict.HANDLE) continue;
       CloudEvent event = admitted[i].event();
-      if (handledBefore(i, stored, consumed)) {
+      if (handledBefore(i, stored)) {
         LOG.fine(() -> "event " + event.id() + " on " + route + " was handled before");
         status[i] = Status.SUCCESS;
         continue;
       }
       String user = String.valueOf(event.userId());
-      if (heldBack.contains(user)) {
-        LOG.fine(() -> "event " + event.id() + " on " + route + " waits for its user's earlier one");
-        status[i] = Status.RETRY;
+      if (parked.containsKey(user)) {
+        LOG.info(() -> "event " + event.id() + " on " + route + " waits behind its user's parked events");
+        park(i, user, false);
         continue;
       }
       Outcome outcome;
@@ -148,49 +164,113 @@ final class Delivery {
       }
       switch (outcome) {
         case HANDLED -> {
-          if (positions[i] == null) writes.put(recordKey(event), record(event));
           handled.add(i);
           status[i] = Status.SUCCESS;
         }
         case RETRY -> {
-          if (lastAttempt.test(route, event.id())) {
-            drop(i, DeadLetterReason.RETRIES_EXHAUSTED, failure);
-          } else {
-            String why = failure;
-            LOG.warning(() -> "event " + event.id() + " on " + route + " will be retried: " + why);
-            heldBack.add(user);
-            status[i] = Status.RETRY;
-          }
+          String why = failure;
+          LOG.warning(() -> "event " + event.id() + " on " + route + " is parked for a retry: " + why);
+          park(i, user, true);
         }
         case DROP -> drop(i, DeadLetterReason.HANDLER, "");
       }
     }
-    writes.putAll(positionsReached(consumed));
-    return writes;
+  }
+
+  /**
+   * Parks event i at the end of its user's queue; the failure that parks it counts as its first
+   * attempt, and the queue is tried again {@code firstRetry} later.
+   */
+  private void park(int i, String user, boolean failed) {
+    ParkedEvents.Queue q = parked.get(user);
+    if (q == null) {
+      q = new ParkedEvents.Queue(0, 0, failed ? 1 : 0, topicOf(i), System.currentTimeMillis() + firstRetry.toMillis());
+    }
+    parkedEvents.put(ParkedEvents.eventKey(consumer, route, user, q.next()), admitted[i].event().toJson());
+    parked.put(user, new ParkedEvents.Queue(q.first(), q.next() + 1, q.attempts(), q.topic(), q.retryAt()));
+    parkedUsers.add(user);
+    parkedHere.add(i);
+    status[i] = Status.SUCCESS;
+  }
+
+  /** True when this delivery parked events: they are safe only once written. */
+  boolean parkedAny() {
+    return !parkedHere.isEmpty();
+  }
+
+  /** The parked events to write, each under its own key. */
+  Map<String, JsonValue> parkedEvents() {
+    return Map.copyOf(parkedEvents);
+  }
+
+  /** The index as read (to check it is still the stored one) and as it is to be written. */
+  JsonObject parkedIndexBefore() {
+    return ParkedEvents.toJson(parkedBefore);
+  }
+
+  JsonObject parkedIndexAfter() {
+    return ParkedEvents.toJson(parked);
+  }
+
+  boolean parkedIndexExisted() {
+    return !parkedBefore.isEmpty();
+  }
+
+  /**
+   * The queue of each user with events parked by this delivery: its retry job is scheduled (again,
+   * at the same instant: scheduling is idempotent) for {@code retryAt}.
+   */
+  Map<String, ParkedEvents.Queue> parkedQueues() {
+    Map<String, ParkedEvents.Queue> queues = new LinkedHashMap<>();
+    for (String user : parkedUsers) queues.put(user, parked.get(user));
+    return queues;
+  }
+
+  /** How long after its first failure a parked event is tried again (inbound.retry.first). */
+  Delivery firstRetry(java.time.Duration delay) {
+    firstRetry = delay;
+    return this;
+  }
+
+  /** The parked events could not be written: they go again, with the sidecar's retry. */
+  void retryParked() {
+    for (int i : parkedHere) status[i] = Status.RETRY;
   }
 
   private void drop(int i, DeadLetterReason reason, String detail) {
     Admission a = admitted[i];
-    String topic =
-        positions[i] != null
-            ? positions[i].topic()
-            : a.topic() != null ? a.topic() : route.substring(route.lastIndexOf('/') + 1);
-    dropped.add(new Dropped(topic, a.id(), a.type(), reason, detail));
+    dropped.add(new Dropped(topicOf(i), a.id(), a.type(), reason, detail));
     status[i] = Status.DROP;
   }
 
-  private boolean handledBefore(
-      int i, Map<String, JsonValue> stored, Map<String, ConsumedPosition> consumed) {
+  private String topicOf(int i) {
+    Admission a = admitted[i];
+    if (positions[i] != null) return positions[i].topic();
+    return a.topic() != null ? a.topic() : topicOf(route, a.type());
+  }
+
+  private boolean handledBefore(int i, Map<String, JsonValue> stored) {
     if (positions[i] == null) return stored.containsKey(recordKey(admitted[i].event()));
     ConsumedPosition before = consumed.get(positionKeys[i]);
     return before != null && before.covers(positions[i]);
   }
 
   /**
-   * Per partition read, the position up to which every event of this delivery is decided (answered
-   * SUCCESS or DROP, up to the first RETRY), where the stored one does not cover it yet.
+   * What to write once the events are decided: the processed-event record of each handled event
+   * without a position, and per partition read the position up to which every event of this
+   * delivery is decided (answered SUCCESS or DROP, up to the first RETRY), where the stored one
+   * does not cover it yet.
    */
-  private Map<String, JsonValue> positionsReached(Map<String, ConsumedPosition> consumed) {
+  Map<String, JsonValue> progress() {
+    Map<String, JsonValue> writes = new LinkedHashMap<>();
+    for (int i : handled) {
+      if (positions[i] == null) writes.put(recordKey(admitted[i].event()), record(admitted[i].event()));
+    }
+    writes.putAll(positionsReached());
+    return writes;
+  }
+
+  private Map<String, JsonValue> positionsReached() {
     Set<String> read = new HashSet<>(inboxKeys());
     Map<String, Integer> reached = new LinkedHashMap<>();
     Map<String, Integer> lastHandled = new HashMap<>();
@@ -226,9 +306,13 @@ final class Delivery {
     }
   }
 
-  /** The positions and records could not be written: the handled events go again (idempotent). */
+  /**
+   * The positions and records could not be written: the handled events go again (idempotent), and
+   * so do the parked ones (parked again, or found handled).
+   */
   void retryHandled() {
     for (int i : handled) status[i] = Status.RETRY;
+    retryParked();
   }
 
   List<Status> statuses() {
@@ -251,6 +335,23 @@ final class Delivery {
 
   String route() {
     return route;
+  }
+
+  /**
+   * The topic of an event that names none (a direct call): the route's, or else the topic of the
+   * contract's types of the same family.
+   */
+  static String topicOf(String route, String type) {
+    String name = route.substring(route.lastIndexOf('/') + 1);
+    if (name.endsWith("-events")) return name;
+    return EventType.familyOf(type)
+        .flatMap(
+            family ->
+                java.util.Arrays.stream(EventType.values())
+                    .filter(t -> t.family().equals(family))
+                    .findFirst())
+        .map(t -> t.topic().topicName())
+        .orElse("unknown");
   }
 
   static String recordKey(CloudEvent event) {

@@ -70,6 +70,8 @@ public class InboundEvents {
 
   @Inject DeadLetters deadLetters;
 
+  @Inject ParkedRetries retries;
+
   /** True when {@code body} is a bulk delivery ({@code {"entries": [...]}}), not one event. */
   static boolean isBulk(JsonObject body) {
     return body.get("entries") instanceof JsonArray && !body.containsKey("specversion");
@@ -86,7 +88,8 @@ public class InboundEvents {
     try {
       json = JSON.createReader(new StringReader(body)).readObject();
     } catch (JsonException | IllegalStateException e) {
-      deadLetters.dropped(route, topicOf(route), "?", "?", DeadLetterReason.MALFORMED, e.getMessage());
+      deadLetters.dropped(
+          route, Delivery.topicOf(route, "?"), "?", "?", DeadLetterReason.MALFORMED, e.getMessage());
       return SubscriberReply.status(Status.DROP.name());
     }
     if (isBulk(json)) return receiveBulk(route, json.getJsonArray("entries"), handler);
@@ -139,9 +142,9 @@ public class InboundEvents {
       delivery.retryAll();
       return;
     }
-    Map<String, JsonValue> writes =
-        delivery.handle(stored, handler, deadLetters::failedAttemptWasLast);
-    for (String id : delivery.handledIds()) deadLetters.succeeded(delivery.route(), id);
+    delivery.firstRetry(retries.firstRetry).handle(stored, handler);
+    if (delivery.parkedAny()) park(delivery);
+    Map<String, JsonValue> writes = delivery.progress();
     try {
       state.saveStates(writes, inboxTtl.toSeconds());
       LOG.fine(() -> "events " + delivery.handledIds() + " handled on " + delivery.route());
@@ -159,8 +162,46 @@ public class InboundEvents {
     }
   }
 
-  /** The topic a route receives ({@code /events/task-events}), for an event that names none. */
-  static String topicOf(String route) {
-    return route.substring(route.lastIndexOf('/') + 1);
+  /**
+   * Writes the events this delivery parked, then the index that names them (only if it is still
+   * the one read: a retry job may have changed it meanwhile), then schedules the retry job of each
+   * user parked for the first time. Until the index is written they are not safe: on any failure
+   * they are answered RETRY and the sidecar delivers them again.
+   */
+  private void park(Delivery delivery) {
+    String indexKey = delivery.parkedIndexKey();
+    try {
+      state.saveStates(delivery.parkedEvents(), 0);
+      Optional<StateEntry> current = state.getState(indexKey);
+      JsonObject read = current.map(e -> JSON.createReader(new StringReader(e.json())).readObject()).orElse(null);
+      boolean unchanged =
+          delivery.parkedIndexExisted()
+              ? delivery.parkedIndexBefore().equals(read)
+              : read == null || ParkedEvents.parse(read).isEmpty();
+      String after = delivery.parkedIndexAfter().toString();
+      boolean written =
+          unchanged
+              && (current.isPresent()
+                  ? state.saveState(indexKey, after, current.get().etag(), false)
+                  : state.saveState(indexKey, after, null, true));
+      if (!written) {
+        LOG.warning(() -> "events parked on " + delivery.route() + " will be retried: " + indexKey + " changed meanwhile");
+        delivery.retryParked();
+        return;
+      }
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "events parked on " + delivery.route() + " will be retried, the park failed: " + e);
+      delivery.retryParked();
+      return;
+    }
+    String whose = consumer.orElse("").strip();
+    try {
+      delivery.parkedQueues().forEach((user, q) -> retries.schedule(whose, delivery.route(), user, q.retryAt()));
+    } catch (RuntimeException e) {
+      // parked, but no job to retry them: delivered again, they are parked again (a duplicate is
+      // harmless) and the job scheduled again
+      LOG.warning(() -> "events parked on " + delivery.route() + " will be retried, no retry job: " + e);
+      delivery.retryParked();
+    }
   }
 }

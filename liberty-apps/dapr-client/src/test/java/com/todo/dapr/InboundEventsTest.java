@@ -41,6 +41,21 @@ class InboundEventsTest {
   private final List<String> deadLettered = new ArrayList<>();
   private final InboundEvents inbound = new InboundEvents();
   private final ProbeHandler handler = new ProbeHandler();
+  /** The retry jobs scheduled (user) and the events sent to a dead-letter topic (topic id). */
+  private final List<String> scheduled = new ArrayList<>();
+  private final List<String> published = new ArrayList<>();
+  private final ParkedRetries retries =
+      new ParkedRetries() {
+        @Override
+        void schedule(String consumer, String route, String user, long retryAtMs) {
+          scheduled.add(user);
+        }
+
+        @Override
+        void deadLetter(String topic, String user, JsonObject event) {
+          published.add(topic + ".dlq " + event.getString("id"));
+        }
+      };
 
   InboundEventsTest() {
     inbound.inboxTtl = Duration.ofHours(1);
@@ -53,7 +68,22 @@ class InboundEventsTest {
             deadLettered.add(topic + " " + type + " " + reason.label());
           }
         };
-    inbound.deadLetters.deliveryAttempts = 3;
+    retries.deliveryAttempts = 3;
+    retries.state = state;
+    retries.deadLetters = inbound.deadLetters;
+    inbound.retries = retries;
+  }
+
+  /** The retry job of a user's parked events fires. */
+  private void retryJobOf(String user) {
+    assertTrue(retries.retryOnce(handler, "", ROUTE, user), "the index changed meanwhile");
+  }
+
+  private JsonObject parkedQueue(String user) {
+    JsonValue index = state.get(ParkedEvents.indexKey("", ROUTE));
+    if (index == null) return null;
+    JsonObject users = index.asJsonObject().getJsonObject("users");
+    return users.containsKey(user) ? users.getJsonObject(user) : null;
   }
 
   /** Applies task events through the guard; counts every call; fails for chosen events. */
@@ -261,13 +291,14 @@ class InboundEventsTest {
   }
 
   @Test
-  void anUnreadableAggregateIsRetriedNotOverwritten() {
+  void anUnreadableAggregateIsParkedForARetryNotOverwritten() {
     JsonObject event = created("ann");
     state.values.put(aggregate(event), "\"corrupt\"");
 
-    assertEquals("RETRY", single(event));
+    assertEquals("SUCCESS", single(event));
 
     assertEquals("\"corrupt\"", state.values.get(aggregate(event)));
+    assertEquals(1, parkedQueue("ann").getInt("attempts"));
   }
 
   // --- failures of the state store and of the handler -----------------------------------------
@@ -300,33 +331,88 @@ class InboundEventsTest {
   }
 
   @Test
-  void aFailingEventHoldsBackItsUsersLaterEventsButNoOneElses() {
+  void aFailingEventIsParkedWithItsUsersLaterEventsAndEveryoneElseGoesOn() {
     JsonObject ann1 = created("ann");
     JsonObject bob1 = created("bob");
     JsonObject ann2 = created("ann");
     JsonObject bob2 = created("bob");
     handler.failing.add(id(ann1));
 
-    assertEquals(List.of("RETRY", "SUCCESS", "RETRY", "SUCCESS"), bulk(0, ann1, bob1, ann2, bob2));
+    assertEquals(List.of("SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"), bulk(0, ann1, bob1, ann2, bob2));
 
-    assertEquals(List.of(id(ann1), id(bob1), id(bob2)), handler.calls, "ann2 waits for ann1");
-    assertNull(state.get(POSITION), "the position stops before ann1, the first offset");
+    assertEquals(List.of(id(ann1), id(bob1), id(bob2)), handler.calls, "ann2 waits behind ann1");
+    JsonObject queue = parkedQueue("ann");
+    assertEquals(0, queue.getInt("first"));
+    assertEquals(2, queue.getInt("next"));
+    assertEquals(1, queue.getInt("attempts"));
+    assertEquals(List.of("ann"), scheduled);
+    assertEquals(3, state.get(POSITION).asJsonObject().getInt("offset"), "parked counts as decided");
   }
 
   @Test
-  void atItsLastAttemptAFailingEventIsDroppedAndItsUsersLaterEventsGoOn() {
+  void laterDeliveriesOfAParkedUserQueueBehindItsParkedEvents() {
+    JsonObject ann1 = created("ann");
+    handler.failing.add(id(ann1));
+    bulk(0, ann1);
+    handler.calls.clear();
+    JsonObject ann2 = created("ann");
+
+    assertEquals(List.of("SUCCESS"), bulk(1, ann2));
+
+    assertEquals(List.of(), handler.calls);
+    assertEquals(2, parkedQueue("ann").getInt("next"));
+  }
+
+  @Test
+  void theRetryJobHandlesTheParkedEventsInOrderOnceTheyCanBe() {
     JsonObject ann1 = created("ann");
     JsonObject ann2 = created("ann");
     handler.failing.add(id(ann1));
+    bulk(0, ann1, ann2);
+    handler.failing.clear();
+    handler.calls.clear();
 
-    assertEquals(List.of("RETRY", "RETRY"), bulk(0, ann1, ann2));
-    assertEquals(List.of("RETRY", "RETRY"), bulk(0, ann1, ann2));
-    assertEquals(List.of("DROP", "SUCCESS"), bulk(0, ann1, ann2), "the third of 3 attempts");
+    retryJobOf("ann");
 
-    assertEquals(List.of(id(ann1), id(ann1), id(ann1), id(ann2)), handler.calls);
+    assertEquals(List.of(id(ann1), id(ann2)), handler.calls);
+    assertEquals(1, changes(ann1));
     assertEquals(1, changes(ann2));
+    assertNull(parkedQueue("ann"));
+    assertFalse(state.values.keySet().stream().anyMatch(k -> k.startsWith("parked|task-events|ann|")));
+    assertEquals(List.of(), published);
+  }
+
+  @Test
+  void aParkedEventThatKeepsFailingIsDeadLetteredAtItsLastAttemptAndItsUsersLaterEventsGoOn() {
+    JsonObject ann1 = created("ann");
+    JsonObject ann2 = created("ann");
+    handler.failing.add(id(ann1));
+    bulk(0, ann1, ann2); // attempt 1 of 3
+
+    retryJobOf("ann"); // attempt 2
+    assertEquals(2, parkedQueue("ann").getInt("attempts"));
+    assertEquals(0, changes(ann2));
+    assertEquals(List.of("ann", "ann"), scheduled, "the job is scheduled again");
+
+    retryJobOf("ann"); // attempt 3: the last
+
+    assertEquals(List.of("task-events.dlq " + id(ann1)), published);
     assertEquals(List.of("task-events com.todo.task.created.v1 retries-exhausted"), deadLettered);
-    assertEquals(1, state.get(POSITION).asJsonObject().getInt("offset"));
+    assertEquals(1, changes(ann2));
+    assertNull(parkedQueue("ann"));
+  }
+
+  @Test
+  void eventsThatCannotBeParkedAreLeftToTheSidecarsRetry() {
+    JsonObject ann1 = created("ann");
+    JsonObject bob1 = created("bob");
+    handler.failing.add(id(ann1));
+    state.writeFails = true;
+
+    assertEquals(List.of("RETRY", "RETRY"), bulk(0, ann1, bob1));
+
+    assertNull(state.get(POSITION));
+    assertEquals(List.of(), scheduled);
   }
 
   // --- consumed positions ---------------------------------------------------------------------
@@ -361,7 +447,8 @@ class InboundEventsTest {
             "",
             handler.handles());
 
-    var writes = d.handle(stored, handler, (route, id) -> false);
+    d.handle(stored, handler);
+    var writes = d.progress();
 
     assertEquals(List.of(id(fresh)), handler.calls, "offset 3 of a newer record is new");
     assertEquals(3, writes.get(POSITION).asJsonObject().getInt("offset"));

@@ -67,6 +67,14 @@ final class RecordingState implements ConsumerState {
     return true;
   }
 
+  @Override
+  public void deleteState(String key) {
+    writes++;
+    if (writeFails) throw new SidecarException("state store unwritable (test)");
+    values.remove(key);
+    etags.remove(key);
+  }
+
   JsonValue get(String key) {
     return values.containsKey(key) ? parse(values.get(key)) : null;
   }
