@@ -305,7 +305,7 @@ make_token() {
   [ -f "$DEV/secrets/jwt-private.pem" ] || ensure_secrets
   now="$(date +%s)"
   header="$(printf '{"alg":"RS256","typ":"JWT","kid":"dev"}' | b64url)"
-  payload="$(printf '{"iss":"%s","sub":"%s","upn":"%s","groups":["user"],"iat":%d,"exp":%d,"jti":"%s"}' \
+  payload="$(printf '{"iss":"%s","aud":"todo-api","sub":"%s","upn":"%s","groups":["user"],"iat":%d,"exp":%d,"jti":"%s"}' \
     "$JWT_ISSUER" "$user" "$user" "$now" $((now + 43200)) "$(openssl rand -hex 12)" | b64url)"
   sig="$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$DEV/secrets/jwt-private.pem" -binary | b64url)"
   printf '%s.%s.%s\n' "$header" "$payload" "$sig"
