@@ -95,8 +95,7 @@ final class Platform {
    * position ({@code offset}, {@code lastHandled}, ...), if the route has consumed any of it.
    */
   static Optional<JsonObject> consumedPosition(String service, String route, org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
-    String name = route.substring(route.lastIndexOf('/') + 1);
-    return state(service, "consumed|" + name + "|" + record.topic() + "|" + record.partition());
+    return state(service, com.todo.dapr.ConsumedPosition.key("", route, record.topic(), record.partition()));
   }
 
   /** The consumed position of a service's route once it reached {@code record} (within 60 s). */
