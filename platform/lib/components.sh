@@ -336,7 +336,7 @@ prepare_server() {
   cmp -s "$ROOT/liberty-apps/$svc/target/$svc.war" "$dir/apps/$svc.war" ||
     cp "$ROOT/liberty-apps/$svc/target/$svc.war" "$dir/apps/$svc.war"
   if [ -d "$ROOT/liberty-apps/$svc/target/jdbc" ]; then cp "$ROOT/liberty-apps/$svc/target/jdbc/"*.jar "$dir/jdbc/"; fi
-  # Lean JVMs: 2 cores and one laptop run the whole platform (README: "Memory").
+  # Lean JVMs: 2 cores and one laptop run the whole platform (docs/performance.md).
   # task-service takes the request load, so it keeps C2 and a larger heap.
   local heap=128m jit="-XX:TieredStopAtLevel=1"
   [ "$svc" = task-service ] && heap=256m jit="-XX:CICompilerCount=2"

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each operation of the task API publishes exactly the event events.md names for it, observed on
+ * Each operation of the task API publishes exactly the event docs/events.md names for it, observed on
  * Kafka from the outside: the full task, userid, sequence = version, keyed by the user, valid
  * against the JSON Schema of its type.
  */

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-/** Valid CloudEvents of the contract (design/events.md) for tests to publish or deliver. */
+/** Valid CloudEvents of the contract (docs/events.md) for tests to publish or deliver. */
 public final class SampleEvents {
   private SampleEvents() {}
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The packaged task-service on Liberty, against the platform's PostgreSQL and task-service sidecar:
- * the REST contract of api.md that a client relies on, and the internal occurrence endpoint.
+ * the REST contract of docs/api.md that a client relies on, and the internal occurrence endpoint.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every event type of the contract (design/events.md), with its topic and the JSON Schema of its
+ * Every event type of the contract (docs/events.md), with its topic and the JSON Schema of its
  * {@code data}. The version is part of the type string: a breaking change is a new constant.
  */
 public enum EventType {

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
             title = "task-service",
             version = "1",
             description =
-                "Tasks of the todo platform (api.md). Errors are application/problem+json;"
+                "Tasks of the todo platform (docs/api.md). Errors are application/problem+json;"
                     + " every change is published as a CloudEvent on task-events."),
     components =
         @Components(

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The CloudEvent of each task change (events.md): {@code subject} = task id, {@code userid} =
+ * The CloudEvent of each task change (docs/events.md): {@code subject} = task id, {@code userid} =
  * owner, {@code sequence} = version after the change, {@code time} = the change's commit time. The
  * id is chosen here, once, and stored with the event in the outbox, so a republish reuses it.
  */

@@ -9,7 +9,7 @@ import jakarta.json.JsonValue;
 import java.time.Instant;
 
 /**
- * The one JSON form of a task (api.md's task fields), used in REST answers and, with {@code
+ * The one JSON form of a task (docs/api.md's task fields), used in REST answers and, with {@code
  * userId}, as the {@code data} of task events. Optional fields are present as {@code null}.
  */
 public final class TaskJson {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Producer side of the event contract: every event the domain builds validates against the JSON
- * Schema of its type from event-contract, and carries the envelope attributes events.md requires.
+ * Schema of its type from event-contract, and carries the envelope attributes docs/events.md requires.
  */
 class TaskEventsSchemaTest {
 

@@ -36,7 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The task API of api.md. Every call acts for the token's subject and sees only their tasks. */
+/** The task API of docs/api.md. Every call acts for the token's subject and sees only their tasks. */
 @Path("/api/v1/tasks")
 @RequestScoped
 @RolesAllowed("user")

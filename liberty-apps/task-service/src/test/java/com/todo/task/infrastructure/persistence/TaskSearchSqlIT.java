@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The search SQL run by the repository against PostgreSQL: each filter selects exactly the tasks
  * it names, and every sort, paged with the cursor three tasks at a time, lists all of the user's
- * tasks once, in the order api.md gives (ties broken by id, dueAt NULLs last both ways).
+ * tasks once, in the order docs/api.md gives (ties broken by id, dueAt NULLs last both ways).
  */
 class TaskSearchSqlIT {
 
@@ -124,7 +124,7 @@ class TaskSearchSqlIT {
     }
   }
 
-  /** The order api.md promises, worked out in Java from the tasks themselves. */
+  /** The order docs/api.md promises, worked out in Java from the tasks themselves. */
   private static Comparator<Task> order(List<SortKey> keys) {
     Comparator<Task> order = (a, b) -> 0;
     for (SortKey k : keys) {
