@@ -72,7 +72,9 @@ public final class ServiceUnderTest {
     }
   }
 
-  /** REPO_ROOT (set by ./dev test), else the nearest directory above this one that has the table. */
+  /**
+   * REPO_ROOT (set by ./dev test), else the nearest directory above this one that has the table.
+   */
   public static Path repositoryRoot() {
     String env = System.getenv("REPO_ROOT");
     if (env != null && !env.isBlank()) return Path.of(env);
@@ -120,11 +122,13 @@ public final class ServiceUnderTest {
   public Optional<JsonObject> state(String key) {
     HttpResponse<String> r =
         send(
-            HttpRequest.newBuilder(URI.create(sidecar + "/v1.0/state/statestore/" + key.replace("|", "%7C")))
+            HttpRequest.newBuilder(
+                    URI.create(sidecar + "/v1.0/state/statestore/" + key.replace("|", "%7C")))
                 .header("dapr-api-token", System.getenv().getOrDefault("DAPR_API_TOKEN", ""))
                 .GET());
     if (r.statusCode() == 204 || r.body().isBlank()) return Optional.empty();
-    if (r.statusCode() != 200) throw new IllegalStateException("state read " + key + ": " + r.statusCode());
+    if (r.statusCode() != 200)
+      throw new IllegalStateException("state read " + key + ": " + r.statusCode());
     return Optional.of(json(r.body()));
   }
 
@@ -136,7 +140,8 @@ public final class ServiceUnderTest {
 
   private static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return HTTP.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -151,7 +156,8 @@ public final class ServiceUnderTest {
     while (true) {
       Optional<T> v = probe.get();
       if (v.isPresent()) return v.get();
-      if (Instant.now().isAfter(deadline)) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      if (Instant.now().isAfter(deadline))
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
       java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
     }
   }

@@ -38,15 +38,19 @@ class ServiceTableTest {
         "dapr.yaml apps, in the order of " + ServiceUnderTest.TABLE);
     for (Definition s : SERVICES) {
       String app = apps.get(s.appId());
-      assertEquals("./liberty-apps/" + s.name(), field(app, "appDirPath"), s.appId() + " appDirPath");
+      assertEquals(
+          "./liberty-apps/" + s.name(), field(app, "appDirPath"), s.appId() + " appDirPath");
       assertEquals(s.appPort(), port(app, "appPort"), s.appId() + " appPort");
       assertEquals(s.daprHttpPort(), port(app, "daprHTTPPort"), s.appId() + " daprHTTPPort");
       assertEquals(s.daprGrpcPort(), port(app, "daprGRPCPort"), s.appId() + " daprGRPCPort");
       assertEquals(
-          s.daprInternalGrpcPort(), port(app, "daprInternalGRPCPort"), s.appId() + " daprInternalGRPCPort");
+          s.daprInternalGrpcPort(),
+          port(app, "daprInternalGRPCPort"),
+          s.appId() + " daprInternalGRPCPort");
       assertEquals(s.daprMetricsPort(), port(app, "metricsPort"), s.appId() + " metricsPort");
       assertEquals(s.appPort(), port(app, "HTTP_PORT"), s.appId() + " env HTTP_PORT");
-      assertEquals(s.daprHttpPort(), port(app, "DAPR_HTTP_PORT"), s.appId() + " env DAPR_HTTP_PORT");
+      assertEquals(
+          s.daprHttpPort(), port(app, "DAPR_HTTP_PORT"), s.appId() + " env DAPR_HTTP_PORT");
     }
   }
 
@@ -56,8 +60,12 @@ class ServiceTableTest {
     for (Definition s : SERVICES) {
       for (int p :
           List.of(
-              s.appPort(), s.daprHttpPort(), s.daprGrpcPort(), s.daprInternalGrpcPort(),
-              s.daprMetricsPort(), s.itPort())) {
+              s.appPort(),
+              s.daprHttpPort(),
+              s.daprGrpcPort(),
+              s.daprInternalGrpcPort(),
+              s.daprMetricsPort(),
+              s.itPort())) {
         assertTrue(seen.add(p), s.name() + ": port " + p + " is taken twice in the table");
         assertTrue(p > 1024 && p < 32768, s.name() + ": port " + p + " is outside 1025-32767");
       }
