@@ -28,11 +28,21 @@ class AppTokenIT {
   @Test
   void aSubscriptionRouteRefusesCallsWithoutTheAppToken() {
     String user = "token-" + UUID.randomUUID();
-    JsonObject event = SampleEvents.event("com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
-    for (String service : new String[] {"notification-service", "recurring-service", "realtime-service"}) {
+    JsonObject event =
+        SampleEvents.event(
+            "com.todo.task.created.v1",
+            user,
+            SampleEvents.task(UUID.randomUUID().toString(), user));
+    for (String service :
+        new String[] {"notification-service", "recurring-service", "realtime-service"}) {
       assertEquals(401, post(service, "/events/task.created.v1", event.toString(), null), service);
-      assertEquals(401, post(service, "/events/task.created.v1", event.toString(), Platform.DAPR_TOKEN), service);
-      assertTrue(Platform.state(service, "inbox|" + event.getString("id")).isEmpty(), service + " recorded a refused event");
+      assertEquals(
+          401,
+          post(service, "/events/task.created.v1", event.toString(), Platform.DAPR_TOKEN),
+          service);
+      assertTrue(
+          Platform.state(service, "inbox|" + event.getString("id")).isEmpty(),
+          service + " recorded a refused event");
     }
   }
 

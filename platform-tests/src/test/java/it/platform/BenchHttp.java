@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The benchmark's HTTP/1.1 client: one kept-alive socket, one POST at a time. The load generator
  * shares the two cores with the platform it measures, so it stays as cheap as it can: a request is
- * one write, a response is read to its end (Content-Length or chunked) and only its status is
- * kept. Not a general client: no redirects, no TLS, no 1xx answers.
+ * one write, a response is read to its end (Content-Length or chunked) and only its status is kept.
+ * Not a general client: no redirects, no TLS, no 1xx answers.
  */
 final class BenchHttp implements AutoCloseable {
 
@@ -31,15 +31,24 @@ final class BenchHttp implements AutoCloseable {
   }
 
   /**
-   * POSTs {@code json} with the bearer token; returns the status. A kept-alive connection the server
-   * has closed is replaced once; after a failure the socket is closed, so the next call connects
-   * anew.
+   * POSTs {@code json} with the bearer token; returns the status. A kept-alive connection the
+   * server has closed is replaced once; after a failure the socket is closed, so the next call
+   * connects anew.
    */
   int post(String token, String json) throws IOException {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     byte[] head =
-        ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+        ("POST "
+                + path
+                + " HTTP/1.1\r\nHost: "
+                + host
+                + ":"
+                + port
+                + "\r\nAuthorization: Bearer "
+                + token
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
             .getBytes(StandardCharsets.ISO_8859_1);
     byte[] request = new byte[head.length + body.length];
     System.arraycopy(head, 0, request, 0, head.length);
@@ -78,7 +87,8 @@ final class BenchHttp implements AutoCloseable {
       String name = h.substring(0, Math.max(0, h.indexOf(':'))).trim();
       String value = h.substring(h.indexOf(':') + 1).trim();
       if (name.equalsIgnoreCase("Content-Length")) length = Long.parseLong(value);
-      else if (name.equalsIgnoreCase("Transfer-Encoding")) chunked = value.equalsIgnoreCase("chunked");
+      else if (name.equalsIgnoreCase("Transfer-Encoding"))
+        chunked = value.equalsIgnoreCase("chunked");
       else if (name.equalsIgnoreCase("Connection")) close = value.equalsIgnoreCase("close");
     }
     if (chunked) {

@@ -20,11 +20,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * The consumer rules of docs/events.md end to end: events published through task-service's
- * sidecar, Kafka, each subscriber's sidecar with its CEL routes, bulk delivery and Resiliency
- * policy, the services' consumer rules and the state store; what happened is read from outside,
- * on Kafka, in the services' state (the sequence guard's {@code applied|task|<id>} entries) and on
- * their {@code /metrics}.
+ * The consumer rules of docs/events.md end to end: events published through task-service's sidecar,
+ * Kafka, each subscriber's sidecar with its CEL routes, bulk delivery and Resiliency policy, the
+ * services' consumer rules and the state store; what happened is read from outside, on Kafka, in
+ * the services' state (the sequence guard's {@code applied|task|<id>} entries) and on their {@code
+ * /metrics}.
  */
 class ConsumerRulesIT {
 
@@ -65,7 +65,9 @@ class ConsumerRulesIT {
     return Platform.await(
         Duration.ofSeconds(60),
         service + " to apply " + event.getString("id"),
-        () -> applied(service, event).filter(a -> a.getString("eventId").equals(event.getString("id"))));
+        () ->
+            applied(service, event)
+                .filter(a -> a.getString("eventId").equals(event.getString("id"))));
   }
 
   /** notification-service's dead-letter count for task-events, type and reason (its /metrics). */
@@ -98,7 +100,8 @@ class ConsumerRulesIT {
 
     publish(event);
 
-    for (String service : CONSUMERS) assertEquals(1, awaitApplied(service, event).getInt("sequence"));
+    for (String service : CONSUMERS)
+      assertEquals(1, awaitApplied(service, event).getInt("sequence"));
   }
 
   @Test
@@ -133,8 +136,11 @@ class ConsumerRulesIT {
       var records =
           dlq.poll(
               Duration.ofSeconds(60),
-              seen -> seen.stream().filter(r -> r.value().contains(event.getString("id"))).count() >= 3);
-      assertEquals(3, records.stream().filter(r -> r.value().contains(event.getString("id"))).count());
+              seen ->
+                  seen.stream().filter(r -> r.value().contains(event.getString("id"))).count()
+                      >= 3);
+      assertEquals(
+          3, records.stream().filter(r -> r.value().contains(event.getString("id"))).count());
     }
     awaitCount(v9, "unknown-version", before + 1);
     for (String service : CONSUMERS) assertTrue(applied(service, event).isEmpty(), service);
@@ -152,7 +158,8 @@ class ConsumerRulesIT {
     try (KafkaTopic events = new KafkaTopic("task-events")) {
       publish(second);
       publish(first);
-      ConsumerRecord<String, String> older = events.await(Duration.ofSeconds(10), first.getString("id"));
+      ConsumerRecord<String, String> older =
+          events.await(Duration.ofSeconds(10), first.getString("id"));
       for (String service : CONSUMERS) {
         Platform.awaitConsumed(service, "/events/task-events", older);
         JsonObject applied = applied(service, second).orElseThrow();
@@ -184,24 +191,36 @@ class ConsumerRulesIT {
       publish(failing);
       publish(later);
       publish(othersEvent);
-      int failingPartition = events.await(Duration.ofSeconds(10), failing.getString("id")).partition();
-      int otherPartition = events.await(Duration.ofSeconds(10), othersEvent.getString("id")).partition();
-      assertNotEquals(failingPartition, otherPartition, "precondition: the users' partitions differ");
+      int failingPartition =
+          events.await(Duration.ofSeconds(10), failing.getString("id")).partition();
+      int otherPartition =
+          events.await(Duration.ofSeconds(10), othersEvent.getString("id")).partition();
+      assertNotEquals(
+          failingPartition, otherPartition, "precondition: the users' partitions differ");
 
       awaitApplied("notification-service", othersEvent);
       assertFalse(
-          KafkaTopic.containsEventId(dlq.poll(Duration.ofMillis(500), seen -> false), failing.getString("id")),
+          KafkaTopic.containsEventId(
+              dlq.poll(Duration.ofMillis(500), seen -> false), failing.getString("id")),
           "the other user's event had to wait for the failing one");
-      assertTrue(applied("notification-service", later).isEmpty(), "the same user's later event went first");
+      assertTrue(
+          applied("notification-service", later).isEmpty(),
+          "the same user's later event went first");
 
       dlq.await(Duration.ofSeconds(120), failing.getString("id"));
       awaitApplied("notification-service", later);
       assertFalse(
-          KafkaTopic.containsEventId(dlq.poll(Duration.ofSeconds(2), seen -> false), later.getString("id")),
+          KafkaTopic.containsEventId(
+              dlq.poll(Duration.ofSeconds(2), seen -> false), later.getString("id")),
           "the later event was dead-lettered too");
-      for (String service : List.of("recurring-service", "realtime-service")) awaitApplied(service, failing);
+      for (String service : List.of("recurring-service", "realtime-service"))
+        awaitApplied(service, failing);
     } finally {
-      Platform.sidecarCall("notification-service", "DELETE", "/v1.0/state/statestore/" + corrupt.replace("|", "%7C"), null);
+      Platform.sidecarCall(
+          "notification-service",
+          "DELETE",
+          "/v1.0/state/statestore/" + corrupt.replace("|", "%7C"),
+          null);
     }
     awaitCount(CREATED, "retries-exhausted", exhausted + 1);
   }

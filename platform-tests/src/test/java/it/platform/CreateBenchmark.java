@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class CreateBenchmark {
 
   /** False when ./dev bench stopped the subscribing services (BENCH_CONSUMERS=0). */
-  private static final boolean CONSUMERS = Boolean.parseBoolean(System.getProperty("bench.consumers", "true"));
+  private static final boolean CONSUMERS =
+      Boolean.parseBoolean(System.getProperty("bench.consumers", "true"));
 
   public static void main(String[] args) throws Exception {
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
@@ -41,7 +42,8 @@ public final class CreateBenchmark {
     run("full speed, " + threads + " clients", 0, threads, seconds);
   }
 
-  private static void run(String name, int ratePerSecond, int threads, int seconds) throws Exception {
+  private static void run(String name, int ratePerSecond, int threads, int seconds)
+      throws Exception {
     // many users, as in production: one user's writes are serialized (per-user order of events)
     int userCount = Integer.parseInt(System.getProperty("bench.users", "64"));
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
@@ -53,7 +55,8 @@ public final class CreateBenchmark {
 
     Properties adminProps = new Properties();
     adminProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
-    try (KafkaConsumer<String, String> consumer = consumer(); Admin admin = Admin.create(adminProps)) {
+    try (KafkaConsumer<String, String> consumer = consumer();
+        Admin admin = Admin.create(adminProps)) {
       Map<String, Double> cpuBefore = ProcessCpu.snapshot();
       long start = System.nanoTime();
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -78,7 +81,8 @@ public final class CreateBenchmark {
                   String token = tokens.get((int) (n % tokens.size()));
                   int status;
                   try {
-                    status = http.post(token, "{\"title\":\"bench " + n + "\",\"tags\":[\"bench\"]}");
+                    status =
+                        http.post(token, "{\"title\":\"bench " + n + "\",\"tags\":[\"bench\"]}");
                   } catch (java.io.IOException e) {
                     status = -1;
                   }
@@ -112,13 +116,24 @@ public final class CreateBenchmark {
       System.out.printf(
           "%-28s creates=%d in %.1fs -> %.0f/s, failed=%d, latency p50=%.1fms p99=%.1fms, "
               + "commit->Kafka p50=%dms p99=%dms (%d events seen)%n",
-          name, created, elapsed, created / elapsed, failures.get(),
-          pct(lat, 50) / 1000.0, pct(lat, 99) / 1000.0, pct(lagsMillis, 50), pct(lagsMillis, 99), lagsMillis.size());
+          name,
+          created,
+          elapsed,
+          created / elapsed,
+          failures.get(),
+          pct(lat, 50) / 1000.0,
+          pct(lat, 99) / 1000.0,
+          pct(lagsMillis, 50),
+          pct(lagsMillis, 99),
+          lagsMillis.size());
       // sustained means the subscribers keep up too, not only that the API answers
       if (CONSUMERS) {
         long caughtUp;
         try {
-          Platform.awaitTrue(Duration.ofSeconds(180), "the subscribers to catch up", () -> consumersBehind(consumer, admin) == 0);
+          Platform.awaitTrue(
+              Duration.ofSeconds(180),
+              "the subscribers to catch up",
+              () -> consumersBehind(consumer, admin) == 0);
           caughtUp = (System.nanoTime() - loadEnd) / 1_000_000;
         } catch (AssertionError notInTime) {
           caughtUp = -1;
@@ -127,9 +142,13 @@ public final class CreateBenchmark {
             "%-28s subscribers (3 services) were %d task-events behind when the load stopped; %s%n",
             "",
             behind,
-            caughtUp < 0 ? "NOT caught up within 180 s" : "all caught up " + caughtUp + " ms later");
+            caughtUp < 0
+                ? "NOT caught up within 180 s"
+                : "all caught up " + caughtUp + " ms later");
       } else {
-        System.out.printf("%-28s subscribing services stopped (BENCH_CONSUMERS=0): the producing path alone%n", "");
+        System.out.printf(
+            "%-28s subscribing services stopped (BENCH_CONSUMERS=0): the producing path alone%n",
+            "");
       }
       // at full speed the machine is busy with creates only; at a fixed rate idle work would count
       if (ratePerSecond == 0 && !name.startsWith("warm-up")) {
@@ -147,7 +166,8 @@ public final class CreateBenchmark {
               .toList();
       var end = consumer.endOffsets(parts);
       long behind = 0;
-      for (String group : List.of("notification-service", "recurring-service", "realtime-service")) {
+      for (String group :
+          List.of("notification-service", "recurring-service", "realtime-service")) {
         var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         for (TopicPartition tp : parts) {
           var at = committed.get(tp);
@@ -175,7 +195,9 @@ public final class CreateBenchmark {
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
     List<TopicPartition> parts =
-        c.partitionsFor("task-events").stream().map(i -> new TopicPartition("task-events", i.partition())).toList();
+        c.partitionsFor("task-events").stream()
+            .map(i -> new TopicPartition("task-events", i.partition()))
+            .toList();
     c.assign(parts);
     c.seekToEnd(parts);
     parts.forEach(c::position);

@@ -34,7 +34,10 @@ class DeadLetterAndRetryIT {
   void anEventItsSubscribersDropArrivesOnTheDeadLetterTopic() {
     String user = "dlq-" + UUID.randomUUID();
     JsonObject broken =
-        SampleEvents.event("com.todo.task.created.v1", user, Json.createObjectBuilder().add("id", "no task").build());
+        SampleEvents.event(
+            "com.todo.task.created.v1",
+            user,
+            Json.createObjectBuilder().add("id", "no task").build());
     String id = broken.getString("id");
     try (KafkaTopic events = new KafkaTopic("task-events");
         KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
@@ -43,14 +46,15 @@ class DeadLetterAndRetryIT {
       assertFalse(records.isEmpty(), "nothing arrived on task-events.dlq");
       assertEquals(true, KafkaTopic.containsEventId(records, id));
       ConsumerRecord<String, String> sent = events.await(Duration.ofSeconds(10), id);
-      JsonObject position = Platform.awaitConsumed("notification-service", "/events/task-events", sent);
+      JsonObject position =
+          Platform.awaitConsumed("notification-service", "/events/task-events", sent);
       assertFalse(
           position.containsKey("lastHandled")
-              && id.equals(position.getJsonObject("lastHandled").getJsonObject("event").getString("id")),
+              && id.equals(
+                  position.getJsonObject("lastHandled").getJsonObject("event").getString("id")),
           "the dropped event was handled");
     }
   }
-
 
   @Test
   void aTransientFailureIsRetriedAndThenSucceeds() throws Exception {
@@ -59,7 +63,11 @@ class DeadLetterAndRetryIT {
         "Redis is not run by ./dev here (an existing server is reused), so the test cannot stop it"
             + " (./dev test fails on this skip)");
     String user = "retry-" + UUID.randomUUID();
-    JsonObject event = SampleEvents.event("com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
+    JsonObject event =
+        SampleEvents.event(
+            "com.todo.task.created.v1",
+            user,
+            SampleEvents.task(UUID.randomUUID().toString(), user));
     String id = event.getString("id");
     try (KafkaTopic events = new KafkaTopic("task-events");
         KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
@@ -70,14 +78,20 @@ class DeadLetterAndRetryIT {
         Platform.awaitTrue(
             Duration.ofSeconds(90),
             "notification-service to answer RETRY for " + id + " while the state store is down",
-            () -> Platform.log("notification-service").anyMatch(l -> l.contains(id) && l.contains("will be retried")));
+            () ->
+                Platform.log("notification-service")
+                    .anyMatch(l -> l.contains(id) && l.contains("will be retried")));
       } finally {
         Platform.dev("start", "redis");
       }
       ConsumerRecord<String, String> sent = events.await(Duration.ofSeconds(10), id);
-      JsonObject position = Platform.awaitConsumed("notification-service", "/events/task-events", sent);
+      JsonObject position =
+          Platform.awaitConsumed("notification-service", "/events/task-events", sent);
       assertEquals("/events/task-events", position.getString("route"));
-      assertEquals(id, position.getJsonObject("lastHandled").getJsonObject("event").getString("id"), "the redelivered event was handled");
+      assertEquals(
+          id,
+          position.getJsonObject("lastHandled").getJsonObject("event").getString("id"),
+          "the redelivered event was handled");
       assertFalse(
           KafkaTopic.containsEventId(dlq.poll(Duration.ofSeconds(2), seen -> false), id),
           "a retried event must not be dead-lettered");

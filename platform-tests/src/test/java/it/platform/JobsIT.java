@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Jobs of the Dapr Jobs API fire once, on time, through the real scheduler, and survive a restart of
- * the scheduler (its etcd data directory is persistent).
+ * Jobs of the Dapr Jobs API fire once, on time, through the real scheduler, and survive a restart
+ * of the scheduler (its etcd data directory is persistent).
  */
 class JobsIT {
 
@@ -52,24 +52,39 @@ class JobsIT {
           .block(Duration.ofSeconds(15));
     }
 
-    Platform.awaitTrue(Duration.ofSeconds(30), "the callback of job " + name, () -> !probe.jobCalls(name).isEmpty());
+    Platform.awaitTrue(
+        Duration.ofSeconds(30),
+        "the callback of job " + name,
+        () -> !probe.jobCalls(name).isEmpty());
     ProbeApp.Call call = probe.jobCalls(name).get(0);
     assertTrue(call.authorized(), "the sidecar sends the app token with a job callback");
-    assertFalse(call.at().isBefore(due.minusMillis(500)), "fired at " + call.at() + ", before its due time " + due);
+    assertFalse(
+        call.at().isBefore(due.minusMillis(500)),
+        "fired at " + call.at() + ", before its due time " + due);
     assertTrue(call.body().contains("r-1"), "the job's data is the body: " + call.body());
-    Platform.holdsFor(Duration.ofSeconds(5), "job " + name + " fired once", () -> probe.jobCalls(name).size() == 1);
+    Platform.holdsFor(
+        Duration.ofSeconds(5),
+        "job " + name + " fired once",
+        () -> probe.jobCalls(name).size() == 1);
   }
 
   @Test
   void aJobScheduledBeforeTheSchedulerRestartsStillFires() {
     String name = "it-restart-" + UUID.randomUUID();
     Instant due = Instant.now().plusSeconds(20);
-    assertEquals(204, probe.scheduleOverHttp(name, "{\"dueTime\":\"" + due + "\",\"data\":{\"n\":1}}"));
+    assertEquals(
+        204, probe.scheduleOverHttp(name, "{\"dueTime\":\"" + due + "\",\"data\":{\"n\":1}}"));
 
     Platform.dev("restart", "scheduler");
     assertTrue(probe.jobCalls(name).isEmpty(), "fired before its due time");
 
-    Platform.awaitTrue(Duration.ofSeconds(90), "job " + name + " after the scheduler restart", () -> !probe.jobCalls(name).isEmpty());
-    Platform.holdsFor(Duration.ofSeconds(3), "job " + name + " fired once", () -> probe.jobCalls(name).size() == 1);
+    Platform.awaitTrue(
+        Duration.ofSeconds(90),
+        "job " + name + " after the scheduler restart",
+        () -> !probe.jobCalls(name).isEmpty());
+    Platform.holdsFor(
+        Duration.ofSeconds(3),
+        "job " + name + " fired once",
+        () -> probe.jobCalls(name).size() == 1);
   }
 }

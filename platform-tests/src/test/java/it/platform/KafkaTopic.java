@@ -29,14 +29,20 @@ final class KafkaTopic implements AutoCloseable {
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     consumer = new KafkaConsumer<>(p);
     List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.partitionsFor(topic).stream()
+            .map(i -> new TopicPartition(topic, i.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // fix the start before anything is published
   }
 
-  /** Records that arrived since the topic was opened, polling until {@code until} holds or the timeout. */
-  List<ConsumerRecord<String, String>> poll(Duration timeout, Predicate<List<ConsumerRecord<String, String>>> until) {
+  /**
+   * Records that arrived since the topic was opened, polling until {@code until} holds or the
+   * timeout.
+   */
+  List<ConsumerRecord<String, String>> poll(
+      Duration timeout, Predicate<List<ConsumerRecord<String, String>>> until) {
     Instant deadline = Instant.now().plus(timeout);
     while (!until.test(seen) && Instant.now().isBefore(deadline)) {
       consumer.poll(Duration.ofMillis(250)).forEach(seen::add);
@@ -49,7 +55,10 @@ final class KafkaTopic implements AutoCloseable {
     return poll(timeout, seen -> containsEventId(seen, eventId)).stream()
         .filter(r -> r.value().contains("\"" + eventId + "\""))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("event " + eventId + " did not arrive on Kafka within " + timeout));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "event " + eventId + " did not arrive on Kafka within " + timeout));
   }
 
   static boolean containsEventId(List<ConsumerRecord<String, String>> records, String id) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class OutboxIT {
 
-  private static List<String> createdTaskIds(List<ConsumerRecord<String, String>> records, String user) {
+  private static List<String> createdTaskIds(
+      List<ConsumerRecord<String, String>> records, String user) {
     return records.stream()
         .filter(r -> user.equals(r.key()))
         .map(r -> Platform.json(r.value()))
@@ -32,13 +33,19 @@ class OutboxIT {
   private static long copiesOf(List<ConsumerRecord<String, String>> records, String taskId) {
     return records.stream()
         .map(r -> Platform.json(r.value()))
-        .filter(e -> taskId.equals(e.getString("subject", "")) && e.getString("type").endsWith(".created.v1"))
+        .filter(
+            e ->
+                taskId.equals(e.getString("subject", ""))
+                    && e.getString("type").endsWith(".created.v1"))
         .count();
   }
 
   @Test
   void changesMadeWhileTheSidecarIsDownArePublishedInOrderWhenItReturns() {
-    List<TaskApi> users = List.of(new TaskApi("outbox-a-" + UUID.randomUUID()), new TaskApi("outbox-b-" + UUID.randomUUID()));
+    List<TaskApi> users =
+        List.of(
+            new TaskApi("outbox-a-" + UUID.randomUUID()),
+            new TaskApi("outbox-b-" + UUID.randomUUID()));
     Map<String, List<String>> committed = new LinkedHashMap<>();
     users.forEach(u -> committed.put(u.user, new ArrayList<>()));
 
@@ -56,12 +63,15 @@ class OutboxIT {
       var records =
           topic.poll(
               Duration.ofSeconds(30),
-              seen -> users.stream().allMatch(u -> new HashSet<>(createdTaskIds(seen, u.user)).size() == 50));
+              seen ->
+                  users.stream()
+                      .allMatch(u -> new HashSet<>(createdTaskIds(seen, u.user)).size() == 50));
 
       List<String> ids = new ArrayList<>();
       for (TaskApi u : users) {
         List<String> published = createdTaskIds(records, u.user);
-        assertEquals(50, new HashSet<>(published).size(), "all of " + u.user + "'s events within 30 s");
+        assertEquals(
+            50, new HashSet<>(published).size(), "all of " + u.user + "'s events within 30 s");
         // a republished id would repeat; keep the first occurrence to check the order
         List<String> firstSeen = published.stream().distinct().toList();
         assertEquals(committed.get(u.user), firstSeen, "per-user order equals commit order");
@@ -80,7 +90,10 @@ class OutboxIT {
     String title = "committed then killed " + UUID.randomUUID();
     try (KafkaTopic topic = new KafkaTopic("task-events")) {
       // test-only fault hook of task-service: halt the JVM right after a create commits
-      Platform.devWithEnv(Map.of("TODO_SERVICE_ENV_EXTRA", "TASK_SERVICE_FAULT_HALT_AFTER_COMMIT=true"), "restart", "task-service");
+      Platform.devWithEnv(
+          Map.of("TODO_SERVICE_ENV_EXTRA", "TASK_SERVICE_FAULT_HALT_AFTER_COMMIT=true"),
+          "restart",
+          "task-service");
       try {
         user.call("POST", "/tasks", "{\"title\":\"" + title + "\"}");
         throw new AssertionError("task-service answered although the fault hook halts it");
@@ -95,12 +108,17 @@ class OutboxIT {
       topic.poll(Duration.ofSeconds(30), seen -> copiesOf(seen, id) >= 1);
       // then watch a few more seconds for a second copy
       var records = topic.poll(Duration.ofSeconds(5), seen -> copiesOf(seen, id) > 1);
-      assertEquals(1, copiesOf(records, id), "the event of task " + id + " is published exactly once");
+      assertEquals(
+          1, copiesOf(records, id), "the event of task " + id + " is published exactly once");
       // the event published after the restart is the one stored with the commit, not a new one
       String stored =
           Platform.json(user.call("GET", "/tasks/" + id + "/history", null).body())
-              .getJsonArray("items").getJsonObject(0).getString("id");
-      assertTrue(KafkaTopic.containsEventId(records, stored), "the published event has the stored id " + stored);
+              .getJsonArray("items")
+              .getJsonObject(0)
+              .getString("id");
+      assertTrue(
+          KafkaTopic.containsEventId(records, stored),
+          "the published event has the stored id " + stored);
     }
   }
 }

@@ -29,7 +29,8 @@ final class Platform {
   static final String APP_TOKEN = env("APP_API_TOKEN");
   static final Path ROOT = Path.of(env("REPO_ROOT"));
   static final Path DEV = Path.of(env("DEV_DIR"));
-  static final String KAFKA = "127.0.0.1:" + System.getenv().getOrDefault("TODO_KAFKA_PORT", "9092");
+  static final String KAFKA =
+      "127.0.0.1:" + System.getenv().getOrDefault("TODO_KAFKA_PORT", "9092");
   static final List<String> SERVICES =
       List.of("task-service", "notification-service", "recurring-service", "realtime-service");
 
@@ -77,7 +78,11 @@ final class Platform {
         HttpRequest.newBuilder(URI.create(sidecar(service) + path))
             .header("dapr-api-token", DAPR_TOKEN)
             .header("Content-Type", contentType)
-            .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
     return send(b);
   }
 
@@ -86,7 +91,8 @@ final class Platform {
     HttpResponse<String> r =
         sidecarCall(service, "GET", "/v1.0/state/statestore/" + key.replace("|", "%7C"), null);
     if (r.statusCode() == 204 || r.body().isBlank()) return Optional.empty();
-    if (r.statusCode() != 200) throw new IllegalStateException("state " + key + ": HTTP " + r.statusCode() + " " + r.body());
+    if (r.statusCode() != 200)
+      throw new IllegalStateException("state " + key + ": HTTP " + r.statusCode() + " " + r.body());
     return Optional.of(json(r.body()));
   }
 
@@ -94,21 +100,35 @@ final class Platform {
    * How far a service's route has consumed the partition of {@code record}: InboundEvents' consumed
    * position ({@code offset}, {@code lastHandled}, ...), if the route has consumed any of it.
    */
-  static Optional<JsonObject> consumedPosition(String service, String route, org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
-    return state(service, com.todo.dapr.ConsumedPosition.key("", route, record.topic(), record.partition()));
+  static Optional<JsonObject> consumedPosition(
+      String service, String route, org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
+    return state(
+        service, com.todo.dapr.ConsumedPosition.key("", route, record.topic(), record.partition()));
   }
 
   /** The consumed position of a service's route once it reached {@code record} (within 60 s). */
-  static JsonObject awaitConsumed(String service, String route, org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
+  static JsonObject awaitConsumed(
+      String service, String route, org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
     return await(
         Duration.ofSeconds(60),
-        service + " to consume offset " + record.offset() + " of " + record.topic() + "/" + record.partition() + " on " + route,
-        () -> consumedPosition(service, route, record).filter(p -> p.getJsonNumber("offset").longValue() >= record.offset()));
+        service
+            + " to consume offset "
+            + record.offset()
+            + " of "
+            + record.topic()
+            + "/"
+            + record.partition()
+            + " on "
+            + route,
+        () ->
+            consumedPosition(service, route, record)
+                .filter(p -> p.getJsonNumber("offset").longValue() >= record.offset()));
   }
 
   static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -132,11 +152,13 @@ final class Platform {
       cmd.add(ROOT.resolve("dev").toString());
       cmd.addAll(List.of(args));
       Path log = Files.createTempFile("dev-", ".log");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new AssertionError("./dev " + String.join(" ", args) + " failed:\n" + Files.readString(log));
+        throw new AssertionError(
+            "./dev " + String.join(" ", args) + " failed:\n" + Files.readString(log));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

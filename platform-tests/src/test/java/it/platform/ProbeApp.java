@@ -40,46 +40,78 @@ final class ProbeApp implements AutoCloseable {
         "/job/",
         exchange -> {
           String name = exchange.getRequestURI().getPath().substring("/job/".length());
-          String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          boolean authorized = APP_TOKEN.equals(exchange.getRequestHeaders().getFirst("dapr-api-token"));
-          jobCalls.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(new Call(Instant.now(), body, authorized));
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          boolean authorized =
+              APP_TOKEN.equals(exchange.getRequestHeaders().getFirst("dapr-api-token"));
+          jobCalls
+              .computeIfAbsent(name, k -> new CopyOnWriteArrayList<>())
+              .add(new Call(Instant.now(), body, authorized));
           exchange.sendResponseHeaders(authorized ? 200 : 401, -1);
           exchange.close();
         });
-    server.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     server.start();
 
     String daprdPath = System.getenv("DAPRD");
-    if (daprdPath == null) throw new IllegalStateException("DAPRD is not set: run the platform tests with ./dev test");
+    if (daprdPath == null)
+      throw new IllegalStateException("DAPRD is not set: run the platform tests with ./dev test");
     Path resources = Files.createTempDirectory("probe-resources");
     Path log = Path.of("target", "probe-daprd.log").toAbsolutePath();
     Files.createDirectories(log.getParent());
     ProcessBuilder pb =
         new ProcessBuilder(
-                daprdPath, "--mode", "standalone", "--app-id", "platform-probe",
-                "--app-port", Integer.toString(server.getAddress().getPort()),
-                "--app-channel-address", "127.0.0.1", "--dapr-listen-addresses", "127.0.0.1",
-                "--dapr-http-port", Integer.toString(HTTP_PORT), "--dapr-grpc-port", Integer.toString(GRPC_PORT),
-                "--dapr-internal-grpc-port", "3524", "--dapr-internal-grpc-listen-address", "127.0.0.1",
-                "--metrics-port", "9199",
-                "--resources-path", resources.toString(),
-                "--scheduler-host-address", "127.0.0.1:" + System.getenv().getOrDefault("TODO_SCHEDULER_PORT", "3530"))
+                daprdPath,
+                "--mode",
+                "standalone",
+                "--app-id",
+                "platform-probe",
+                "--app-port",
+                Integer.toString(server.getAddress().getPort()),
+                "--app-channel-address",
+                "127.0.0.1",
+                "--dapr-listen-addresses",
+                "127.0.0.1",
+                "--dapr-http-port",
+                Integer.toString(HTTP_PORT),
+                "--dapr-grpc-port",
+                Integer.toString(GRPC_PORT),
+                "--dapr-internal-grpc-port",
+                "3524",
+                "--dapr-internal-grpc-listen-address",
+                "127.0.0.1",
+                "--metrics-port",
+                "9199",
+                "--resources-path",
+                resources.toString(),
+                "--scheduler-host-address",
+                "127.0.0.1:" + System.getenv().getOrDefault("TODO_SCHEDULER_PORT", "3530"))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("DAPR_API_TOKEN", Platform.DAPR_TOKEN);
     pb.environment().put("APP_API_TOKEN", APP_TOKEN);
     daprd = pb.start();
-    Platform.awaitTrue(Duration.ofSeconds(60), "the probe's daprd (log: " + log + ")", this::sidecarReady);
+    Platform.awaitTrue(
+        Duration.ofSeconds(60), "the probe's daprd (log: " + log + ")", this::sidecarReady);
   }
 
   private boolean sidecarReady() {
-    if (!daprd.isAlive()) throw new AssertionError("the probe's daprd exited: see target/probe-daprd.log");
+    if (!daprd.isAlive())
+      throw new AssertionError("the probe's daprd exited: see target/probe-daprd.log");
     try {
-      return Platform.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + "/v1.0/healthz/outbound")).GET())
-              .statusCode() / 100 == 2;
+      return Platform.send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  "http://127.0.0.1:" + HTTP_PORT + "/v1.0/healthz/outbound"))
+                          .GET())
+                  .statusCode()
+              / 100
+          == 2;
     } catch (UncheckedIOException e) {
       return false;
     }
@@ -92,7 +124,8 @@ final class ProbeApp implements AutoCloseable {
   /** Schedules through the sidecar's HTTP Jobs API. */
   int scheduleOverHttp(String name, String jobJson) {
     return Platform.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + "/v1.0/jobs/" + name))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + HTTP_PORT + "/v1.0/jobs/" + name))
                 .header("dapr-api-token", Platform.DAPR_TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(jobJson)))

@@ -67,9 +67,14 @@ final class ProcessCpu {
     if (after.isEmpty() || requests == 0) return "(no /proc here)";
     StringBuilder out = new StringBuilder();
     double total = 0;
-    var parts = after.keySet().stream()
-        .sorted((a, b) -> Double.compare(after.get(b) - before.getOrDefault(b, 0.0), after.get(a) - before.getOrDefault(a, 0.0)))
-        .toList();
+    var parts =
+        after.keySet().stream()
+            .sorted(
+                (a, b) ->
+                    Double.compare(
+                        after.get(b) - before.getOrDefault(b, 0.0),
+                        after.get(a) - before.getOrDefault(a, 0.0)))
+            .toList();
     for (String part : parts) {
       double ms = (after.get(part) - before.getOrDefault(part, 0.0)) / requests;
       total += ms;

@@ -32,30 +32,42 @@ class PubSubRoutingIT {
   void eachTypeReachesTheRouteItsRuleChoosesUnchanged() throws Exception {
     String user = "routing-" + UUID.randomUUID();
     String taskId = UUID.randomUUID().toString();
-    JsonObject created = SampleEvents.event("com.todo.task.created.v1", user, SampleEvents.task(taskId, user));
+    JsonObject created =
+        SampleEvents.event("com.todo.task.created.v1", user, SampleEvents.task(taskId, user));
     JsonObject deleted =
         SampleEvents.event(
             "com.todo.task.deleted.v1",
             user,
-            Json.createObjectBuilder().add("id", taskId).add("userId", user).add("version", 2).build());
+            Json.createObjectBuilder()
+                .add("id", taskId)
+                .add("userId", user)
+                .add("version", 2)
+                .build());
 
     try (KafkaTopic topic = new KafkaTopic("task-events");
         DaprClient dapr =
             new DaprClientBuilder()
                 .withPropertyOverride(Properties.SIDECAR_IP, "127.0.0.1")
-                .withPropertyOverride(Properties.GRPC_PORT, Integer.toString(Platform.sidecarGrpcPort("task-service")))
-                .withPropertyOverride(Properties.HTTP_PORT, Integer.toString(Platform.sidecarHttpPort("task-service")))
+                .withPropertyOverride(
+                    Properties.GRPC_PORT,
+                    Integer.toString(Platform.sidecarGrpcPort("task-service")))
+                .withPropertyOverride(
+                    Properties.HTTP_PORT,
+                    Integer.toString(Platform.sidecarHttpPort("task-service")))
                 .withPropertyOverride(Properties.API_TOKEN, Platform.DAPR_TOKEN)
                 .build()) {
       // one at a time: each service's consumed position then ends exactly at the event sent
       for (JsonObject event : List.of(created, deleted)) {
         dapr.publishEvent(
-                new PublishEventRequest("pubsub", "task-events", event.toString().getBytes(StandardCharsets.UTF_8))
+                new PublishEventRequest(
+                        "pubsub", "task-events", event.toString().getBytes(StandardCharsets.UTF_8))
                     .setContentType("application/cloudevents+json")
                     .setMetadata(Map.of("partitionKey", user)))
             .block(Duration.ofSeconds(15));
-        ConsumerRecord<String, String> onKafka = topic.await(Duration.ofSeconds(30), event.getString("id"));
-        for (String service : SUBSCRIBERS) assertArrivedUnchanged(service, event, onKafka, "/events/task-events");
+        ConsumerRecord<String, String> onKafka =
+            topic.await(Duration.ofSeconds(30), event.getString("id"));
+        for (String service : SUBSCRIBERS)
+          assertArrivedUnchanged(service, event, onKafka, "/events/task-events");
       }
     }
   }
@@ -66,11 +78,17 @@ class PubSubRoutingIT {
     JsonObject position = Platform.awaitConsumed(service, route, onKafka);
     assertEquals(route, position.getString("route"), service + " chose the wrong route");
     JsonObject record = position.getJsonObject("lastHandled");
-    assertEquals(onKafka.offset(), record.getJsonNumber("offset").longValue(), service + ": another event came after " + id);
+    assertEquals(
+        onKafka.offset(),
+        record.getJsonNumber("offset").longValue(),
+        service + ": another event came after " + id);
     JsonObject received = record.getJsonObject("event");
     for (String attribute : List.of("id", "type", "source", "subject", "userid", "sequence")) {
       assertEquals(sent.get(attribute), received.get(attribute), service + ": " + attribute);
     }
-    assertEquals(JsonDigest.sha256(sent.getJsonObject("data")), record.getString("dataSha256"), service + ": data");
+    assertEquals(
+        JsonDigest.sha256(sent.getJsonObject("data")),
+        record.getString("dataSha256"),
+        service + ": data");
   }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class ReadinessIT {
 
   private static HttpResponse<String> ready() {
-    return Platform.send(HttpRequest.newBuilder(URI.create(Platform.app("task-service") + "/health/ready")).GET());
+    return Platform.send(
+        HttpRequest.newBuilder(URI.create(Platform.app("task-service") + "/health/ready")).GET());
   }
 
   private static boolean down(String check) {
@@ -26,24 +27,34 @@ class ReadinessIT {
 
   @Test
   void unreadyWithoutPostgres() {
-    assumeTrue(Files.exists(Platform.DEV.resolve("run/postgres.pid")), "PostgreSQL is not run by ./dev here (./dev test fails on this skip)");
+    assumeTrue(
+        Files.exists(Platform.DEV.resolve("run/postgres.pid")),
+        "PostgreSQL is not run by ./dev here (./dev test fails on this skip)");
     Platform.dev("stop", "postgres");
     try {
-      Platform.awaitTrue(Duration.ofSeconds(30), "task-service unready without PostgreSQL", () -> down("postgresql"));
+      Platform.awaitTrue(
+          Duration.ofSeconds(30),
+          "task-service unready without PostgreSQL",
+          () -> down("postgresql"));
     } finally {
       Platform.dev("start", "postgres");
     }
-    Platform.awaitTrue(Duration.ofSeconds(60), "task-service ready again", () -> ready().statusCode() == 200);
+    Platform.awaitTrue(
+        Duration.ofSeconds(60), "task-service ready again", () -> ready().statusCode() == 200);
   }
 
   @Test
   void unreadyWithoutItsSidecar() {
     Platform.dev("stop", "daprd-task-service");
     try {
-      Platform.awaitTrue(Duration.ofSeconds(30), "task-service unready without its sidecar", () -> down("dapr-sidecar"));
+      Platform.awaitTrue(
+          Duration.ofSeconds(30),
+          "task-service unready without its sidecar",
+          () -> down("dapr-sidecar"));
     } finally {
       Platform.dev("start", "daprd-task-service");
     }
-    Platform.awaitTrue(Duration.ofSeconds(60), "task-service ready again", () -> ready().statusCode() == 200);
+    Platform.awaitTrue(
+        Duration.ofSeconds(60), "task-service ready again", () -> ready().statusCode() == 200);
   }
 }

@@ -24,20 +24,32 @@ class ServiceInvocationIT {
     String series = UUID.randomUUID().toString();
     String user = "series-" + series;
     String path = "/internal/series/" + series + "/occurrences/1";
-    String body = "{\"userId\":\"" + user + "\",\"title\":\"Weekly review\",\"dueAt\":\"2030-01-07T09:00:00Z\"}";
+    String body =
+        "{\"userId\":\""
+            + user
+            + "\",\"title\":\"Weekly review\",\"dueAt\":\"2030-01-07T09:00:00Z\"}";
 
     // the app channel opens once the sidecar has seen the app healthy (probe every 3 s)
     HttpResponse<String> first =
-        Platform.await(Duration.ofSeconds(30), "service invocation of task-service", () -> {
-          HttpResponse<String> r = invokeFrom("recurring-service", path, body);
-          return r.statusCode() == 500 && r.body().contains("healthy state") ? Optional.empty() : Optional.of(r);
-        });
+        Platform.await(
+            Duration.ofSeconds(30),
+            "service invocation of task-service",
+            () -> {
+              HttpResponse<String> r = invokeFrom("recurring-service", path, body);
+              return r.statusCode() == 500 && r.body().contains("healthy state")
+                  ? Optional.empty()
+                  : Optional.of(r);
+            });
     assertEquals(201, first.statusCode(), first.body());
     HttpResponse<String> again = invokeFrom("recurring-service", path, body);
     assertEquals(200, again.statusCode(), again.body());
-    assertEquals(Platform.json(first.body()).getString("id"), Platform.json(again.body()).getString("id"));
+    assertEquals(
+        Platform.json(first.body()).getString("id"), Platform.json(again.body()).getString("id"));
 
-    assertEquals(403, invokeFrom("notification-service", path, body).statusCode(), "only recurring-service may call");
+    assertEquals(
+        403,
+        invokeFrom("notification-service", path, body).statusCode(),
+        "only recurring-service may call");
     var tasks = new TaskApi(user);
     assertEquals(1, tasks.count(), "the occurrence belongs to the series' user");
   }

@@ -16,7 +16,10 @@ class StateConcurrencyIT {
 
   private static HttpResponse<String> save(String key, String value, String etag) {
     String item =
-        "{\"key\":\"" + key + "\",\"value\":" + value
+        "{\"key\":\""
+            + key
+            + "\",\"value\":"
+            + value
             + (etag == null ? "" : ",\"etag\":\"" + etag + "\"")
             + ",\"options\":{\"concurrency\":\"first-write\"}}";
     return Platform.sidecarCall(SERVICE, "POST", "/v1.0/state/statestore", "[" + item + "]");
@@ -31,14 +34,16 @@ class StateConcurrencyIT {
     // (with an ETag it is 409); DaprSidecar.saveState(createOnly) maps it to "already exists".
     assertEquals(500, second.statusCode(), second.body());
     assertTrue(second.body().contains("ERR_STATE_SAVE"), second.body());
-    assertEquals(1, Platform.state(SERVICE, key).orElseThrow().getInt("n"), "the first write stays");
+    assertEquals(
+        1, Platform.state(SERVICE, key).orElseThrow().getInt("n"), "the first write stays");
   }
 
   @Test
   void aWriteWithAStaleEtagIsRefused() {
     String key = "it-etag-" + UUID.randomUUID();
     assertEquals(204, save(key, "{\"n\":1}", null).statusCode());
-    HttpResponse<String> read = Platform.sidecarCall(SERVICE, "GET", "/v1.0/state/statestore/" + key, null);
+    HttpResponse<String> read =
+        Platform.sidecarCall(SERVICE, "GET", "/v1.0/state/statestore/" + key, null);
     String etag = read.headers().firstValue("ETag").orElse(null);
     assertNotNull(etag, "the sidecar returns an ETag");
 
@@ -48,7 +53,10 @@ class StateConcurrencyIT {
     assertEquals(409, stale.statusCode(), "the ETag is stale after the write: " + stale.body());
 
     String newEtag =
-        Platform.sidecarCall(SERVICE, "GET", "/v1.0/state/statestore/" + key, null).headers().firstValue("ETag").orElseThrow();
+        Platform.sidecarCall(SERVICE, "GET", "/v1.0/state/statestore/" + key, null)
+            .headers()
+            .firstValue("ETag")
+            .orElseThrow();
     assertNotEquals(etag, newEtag);
     assertEquals(2, Platform.state(SERVICE, key).orElseThrow().getInt("n"));
   }

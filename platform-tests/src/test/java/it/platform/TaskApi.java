@@ -30,9 +30,11 @@ final class TaskApi {
 
   private static String issue(String user) {
     try {
-      Process p = new ProcessBuilder(Platform.ROOT.resolve("dev").toString(), "token", user).start();
+      Process p =
+          new ProcessBuilder(Platform.ROOT.resolve("dev").toString(), "token", user).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("./dev token failed");
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0)
+        throw new IllegalStateException("./dev token failed");
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -46,8 +48,15 @@ final class TaskApi {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(Platform.app("task-service") + "/api/v1" + path))
             .header("Authorization", "Bearer " + token)
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) b.header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json");
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null)
+      b.header(
+          "Content-Type",
+          method.equals("PATCH") ? "application/merge-patch+json" : "application/json");
     headers.forEach(b::header);
     return Platform.send(b);
   }
@@ -59,7 +68,8 @@ final class TaskApi {
   /** Creates a task and returns it; fails unless the answer is 201. */
   JsonObject create(String json) {
     HttpResponse<String> r = call("POST", "/tasks", json);
-    if (r.statusCode() != 201) throw new AssertionError("create answered " + r.statusCode() + ": " + r.body());
+    if (r.statusCode() != 201)
+      throw new AssertionError("create answered " + r.statusCode() + ": " + r.body());
     return Platform.json(r.body());
   }
 
@@ -68,11 +78,16 @@ final class TaskApi {
     int n = 0;
     String cursor = null;
     do {
-      HttpResponse<String> r = call("GET", "/tasks?limit=200" + (cursor == null ? "" : "&cursor=" + cursor), null);
-      if (r.statusCode() != 200) throw new AssertionError("list answered " + r.statusCode() + ": " + r.body());
+      HttpResponse<String> r =
+          call("GET", "/tasks?limit=200" + (cursor == null ? "" : "&cursor=" + cursor), null);
+      if (r.statusCode() != 200)
+        throw new AssertionError("list answered " + r.statusCode() + ": " + r.body());
       JsonObject page = Platform.json(r.body());
       n += page.getJsonArray("items").size();
-      cursor = page.isNull("nextCursor") || !page.containsKey("nextCursor") ? null : page.getString("nextCursor");
+      cursor =
+          page.isNull("nextCursor") || !page.containsKey("nextCursor")
+              ? null
+              : page.getString("nextCursor");
     } while (cursor != null);
     return n;
   }

@@ -11,7 +11,9 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** A user never sees or changes another user's task: every attempt is a 404 and publishes nothing. */
+/**
+ * A user never sees or changes another user's task: every attempt is a 404 and publishes nothing.
+ */
 class TaskIsolationIT {
 
   @Test
@@ -34,11 +36,13 @@ class TaskIsolationIT {
               case 4 -> mallory.call("POST", "/tasks/" + id + "/reopen", null);
               default -> mallory.call("GET", "/tasks/" + id + "/history", null);
             };
-        assertEquals(404, attempt.statusCode(), "attempt " + i + " on " + id + ": " + attempt.body());
+        assertEquals(
+            404, attempt.statusCode(), "attempt " + i + " on " + id + ": " + attempt.body());
       }
       assertEquals(0, mallory.count(), "mallory lists none of alice's tasks");
       for (JsonObject t : tasks) {
-        JsonObject now = Platform.json(alice.call("GET", "/tasks/" + t.getString("id"), null).body());
+        JsonObject now =
+            Platform.json(alice.call("GET", "/tasks/" + t.getString("id"), null).body());
         assertEquals(t.getInt("version"), now.getInt("version"));
         assertEquals(t.getString("title"), now.getString("title"));
         assertEquals("open", now.getString("status"));
@@ -48,7 +52,10 @@ class TaskIsolationIT {
       assertTrue(
           records.stream()
               .map(r -> Platform.json(r.value()))
-              .filter(e -> tasks.stream().anyMatch(t -> t.getString("id").equals(e.getString("subject", ""))))
+              .filter(
+                  e ->
+                      tasks.stream()
+                          .anyMatch(t -> t.getString("id").equals(e.getString("subject", ""))))
               .allMatch(e -> e.getString("type").equals("com.todo.task.created.v1")),
           "an attempt of another user published an event");
     }

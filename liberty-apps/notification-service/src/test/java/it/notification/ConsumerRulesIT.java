@@ -166,10 +166,12 @@ class ConsumerRulesIT {
     JsonObject event = created("it-user");
     for (String route : List.of(ROUTE, "/events/task.created.v1", "/events/unhandled")) {
       assertEquals(401, service.postFromSidecar(route, event.toString(), null).statusCode());
-      assertEquals(401, service.postFromSidecar(route, event.toString(), "not-the-token").statusCode());
+      assertEquals(
+          401, service.postFromSidecar(route, event.toString(), "not-the-token").statusCode());
     }
     assertEquals(null, applied(event), "a refused event reached the handler");
-    assertTrue(service.state("inbox|" + event.getString("id")).isEmpty(), "a refused event was recorded");
+    assertTrue(
+        service.state("inbox|" + event.getString("id")).isEmpty(), "a refused event was recorded");
   }
 
   @Test
@@ -210,7 +212,8 @@ class ConsumerRulesIT {
     double malformedBefore = deadLettered(type, "malformed");
     double schemaBefore = deadLettered(type, "schema");
     JsonObject noTask =
-        SampleEvents.event(type, "it-user", Json.createObjectBuilder().add("id", "not-a-task").build());
+        SampleEvents.event(
+            type, "it-user", Json.createObjectBuilder().add("id", "not-a-task").build());
     JsonObject notAUuid = with(created("it-user"), "id", "not-a-uuid");
     JsonObject badInstant = withData(created("it-user"), "dueAt", "tomorrow");
     JsonObject addedField = withData(created("it-user"), "colour", "blue");
@@ -250,7 +253,9 @@ class ConsumerRulesIT {
     JsonObject fresh = created("it-user");
     JsonObject bad =
         SampleEvents.event(
-            "com.todo.task.created.v1", "it-user", Json.createObjectBuilder().add("id", "x").build());
+            "com.todo.task.created.v1",
+            "it-user",
+            Json.createObjectBuilder().add("id", "x").build());
     JsonObject newer = with(created("it-user"), "type", "com.todo.task.created.v2");
 
     assertEquals(
@@ -259,7 +264,8 @@ class ConsumerRulesIT {
 
     assertEquals(1, changes(fresh));
     assertEquals(1, changes(handledBefore));
-    assertTrue(service.state("inbox|" + bad.getString("id")).isEmpty(), "a dropped event was recorded");
+    assertTrue(
+        service.state("inbox|" + bad.getString("id")).isEmpty(), "a dropped event was recorded");
   }
 
   @Test
@@ -272,12 +278,14 @@ class ConsumerRulesIT {
     assertEquals(Map.of("e0", "SUCCESS", "e1", "SUCCESS"), bulk(List.of(first, second), at7));
 
     String key = ConsumedPosition.key("", ROUTE, topic, 1);
-    JsonObject position = service.state(key).orElseThrow(() -> new AssertionError("no consumed position " + key));
+    JsonObject position =
+        service.state(key).orElseThrow(() -> new AssertionError("no consumed position " + key));
     assertEquals(8, position.getInt("offset"));
     JsonObject last = position.getJsonObject("lastHandled");
     assertEquals(second.getString("id"), last.getJsonObject("event").getString("id"));
     assertEquals(JsonDigest.sha256(second.getJsonObject("data")), last.getString("dataSha256"));
-    assertTrue(service.state("inbox|" + first.getString("id")).isEmpty(), "a record per event after all");
+    assertTrue(
+        service.state("inbox|" + first.getString("id")).isEmpty(), "a record per event after all");
 
     // the sidecar delivers the same entries again (its retry, a restart before the offset commit)
     assertEquals(Map.of("e0", "SUCCESS", "e1", "SUCCESS"), bulk(List.of(first, second), at7));

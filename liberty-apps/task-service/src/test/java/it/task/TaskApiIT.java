@@ -70,13 +70,21 @@ class TaskApiIT {
     }
   }
 
-  private HttpResponse<String> call(String token, String method, String path, String body, Map<String, String> headers) {
+  private HttpResponse<String> call(
+      String token, String method, String path, String body, Map<String, String> headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(15))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) b.header("Authorization", "Bearer " + token);
-    if (body != null) b.header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json");
+    if (body != null)
+      b.header(
+          "Content-Type",
+          method.equals("PATCH") ? "application/merge-patch+json" : "application/json");
     headers.forEach(b::header);
     try {
       return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -98,7 +106,8 @@ class TaskApiIT {
   void readyWhenPostgresAndTheSidecarAnswer() {
     HttpResponse<String> r = service.get("/health/ready");
     assertEquals(200, r.statusCode(), r.body());
-    assertTrue(r.body().contains("\"postgresql\"") && r.body().contains("\"dapr-sidecar\""), r.body());
+    assertTrue(
+        r.body().contains("\"postgresql\"") && r.body().contains("\"dapr-sidecar\""), r.body());
   }
 
   @Test
@@ -106,7 +115,9 @@ class TaskApiIT {
     HttpResponse<String> doc = service.get("/openapi");
     assertEquals(200, doc.statusCode());
     assertTrue(doc.body().contains("/api/v1/tasks/{id}/complete"), "the task API is documented");
-    assertTrue(!doc.body().contains("/internal/") && !doc.body().contains("/job/"), "sidecar endpoints are not");
+    assertTrue(
+        !doc.body().contains("/internal/") && !doc.body().contains("/job/"),
+        "sidecar endpoints are not");
     assertEquals(200, service.get("/openapi/ui/").statusCode());
   }
 
@@ -119,28 +130,44 @@ class TaskApiIT {
   void createGetAndConditionalPatch() {
     String alice = token("it-alice-" + UUID.randomUUID());
     HttpResponse<String> created =
-        call(alice, "POST", "/api/v1/tasks", "{\"title\":\"Water plants\",\"tags\":[\"Garden\",\"garden\"]}", Map.of());
+        call(
+            alice,
+            "POST",
+            "/api/v1/tasks",
+            "{\"title\":\"Water plants\",\"tags\":[\"Garden\",\"garden\"]}",
+            Map.of());
     assertEquals(201, created.statusCode(), created.body());
     String location = created.headers().firstValue("Location").orElseThrow();
     String etag = created.headers().firstValue("ETag").orElseThrow();
     JsonObject task = ServiceUnderTest.json(created.body());
     assertTrue(location.endsWith("/api/v1/tasks/" + task.getString("id")), location);
     assertEquals(1, task.getInt("version"));
-    assertEquals("[\"garden\"]", task.getJsonArray("tags").toString(), "tags are stored lower case, once");
+    assertEquals(
+        "[\"garden\"]", task.getJsonArray("tags").toString(), "tags are stored lower case, once");
 
     String path = "/api/v1/tasks/" + task.getString("id");
     HttpResponse<String> got = call(alice, "GET", path, null, Map.of());
     assertEquals(200, got.statusCode());
     assertEquals(etag, got.headers().firstValue("ETag").orElseThrow());
 
-    HttpResponse<String> patched = call(alice, "PATCH", path, "{\"priority\":\"high\",\"description\":null}", Map.of("If-Match", etag));
+    HttpResponse<String> patched =
+        call(
+            alice,
+            "PATCH",
+            path,
+            "{\"priority\":\"high\",\"description\":null}",
+            Map.of("If-Match", etag));
     assertEquals(200, patched.statusCode(), patched.body());
     assertEquals(2, ServiceUnderTest.json(patched.body()).getInt("version"));
     assertNotEquals(etag, patched.headers().firstValue("ETag").orElseThrow());
 
-    HttpResponse<String> stale = call(alice, "PATCH", path, "{\"priority\":\"low\"}", Map.of("If-Match", etag));
+    HttpResponse<String> stale =
+        call(alice, "PATCH", path, "{\"priority\":\"low\"}", Map.of("If-Match", etag));
     assertEquals(412, stale.statusCode(), stale.body());
-    assertEquals("high", ServiceUnderTest.json(call(alice, "GET", path, null, Map.of()).body()).getString("priority"));
+    assertEquals(
+        "high",
+        ServiceUnderTest.json(call(alice, "GET", path, null, Map.of()).body())
+            .getString("priority"));
   }
 
   @Test
@@ -148,39 +175,68 @@ class TaskApiIT {
     String bob = token("it-bob-" + UUID.randomUUID());
     String key = UUID.randomUUID().toString();
     String body = "{\"title\":\"once\"}";
-    HttpResponse<String> first = call(bob, "POST", "/api/v1/tasks", body, Map.of("Idempotency-Key", key));
-    HttpResponse<String> again = call(bob, "POST", "/api/v1/tasks", body, Map.of("Idempotency-Key", key));
+    HttpResponse<String> first =
+        call(bob, "POST", "/api/v1/tasks", body, Map.of("Idempotency-Key", key));
+    HttpResponse<String> again =
+        call(bob, "POST", "/api/v1/tasks", body, Map.of("Idempotency-Key", key));
     assertEquals(201, first.statusCode(), first.body());
     assertEquals(200, again.statusCode(), again.body());
-    assertEquals(ServiceUnderTest.json(first.body()).getString("id"), ServiceUnderTest.json(again.body()).getString("id"));
-    assertEquals(1, ServiceUnderTest.json(call(bob, "GET", "/api/v1/tasks", null, Map.of()).body()).getJsonArray("items").size());
+    assertEquals(
+        ServiceUnderTest.json(first.body()).getString("id"),
+        ServiceUnderTest.json(again.body()).getString("id"));
+    assertEquals(
+        1,
+        ServiceUnderTest.json(call(bob, "GET", "/api/v1/tasks", null, Map.of()).body())
+            .getJsonArray("items")
+            .size());
   }
 
   @Test
   void searchFiltersAndSorts() {
     String carol = token("it-carol-" + UUID.randomUUID());
     create(carol, "{\"title\":\"Buy oat milk\",\"priority\":\"low\",\"tags\":[\"shop\"]}");
-    create(carol, "{\"title\":\"Call the plumber\",\"description\":\"the kitchen sink leaks\",\"priority\":\"high\",\"tags\":[\"home\"]}");
-    create(carol, "{\"title\":\"Fix sink\",\"priority\":\"medium\",\"tags\":[\"home\",\"urgent\"]}");
+    create(
+        carol,
+        "{\"title\":\"Call the plumber\",\"description\":\"the kitchen sink leaks\",\"priority\":\"high\",\"tags\":[\"home\"]}");
+    create(
+        carol, "{\"title\":\"Fix sink\",\"priority\":\"medium\",\"tags\":[\"home\",\"urgent\"]}");
 
-    JsonObject sink = ServiceUnderTest.json(call(carol, "GET", "/api/v1/tasks?q=sink&sort=-priority", null, Map.of()).body());
-    assertEquals(List.of("Call the plumber", "Fix sink"), titles(sink), "full-text over title and description, priority descending");
-    JsonObject tagged = ServiceUnderTest.json(call(carol, "GET", "/api/v1/tasks?tag=home&tag=urgent", null, Map.of()).body());
+    JsonObject sink =
+        ServiceUnderTest.json(
+            call(carol, "GET", "/api/v1/tasks?q=sink&sort=-priority", null, Map.of()).body());
+    assertEquals(
+        List.of("Call the plumber", "Fix sink"),
+        titles(sink),
+        "full-text over title and description, priority descending");
+    JsonObject tagged =
+        ServiceUnderTest.json(
+            call(carol, "GET", "/api/v1/tasks?tag=home&tag=urgent", null, Map.of()).body());
     assertEquals(List.of("Fix sink"), titles(tagged), "every tag must match");
-    JsonObject low = ServiceUnderTest.json(call(carol, "GET", "/api/v1/tasks?priority=low&priority=medium&sort=title", null, Map.of()).body());
+    JsonObject low =
+        ServiceUnderTest.json(
+            call(
+                    carol,
+                    "GET",
+                    "/api/v1/tasks?priority=low&priority=medium&sort=title",
+                    null,
+                    Map.of())
+                .body());
     assertEquals(List.of("Buy oat milk", "Fix sink"), titles(low));
     assertEquals(400, call(carol, "GET", "/api/v1/tasks?sort=colour", null, Map.of()).statusCode());
   }
 
   private static List<String> titles(JsonObject page) {
-    return page.getJsonArray("items").getValuesAs(JsonObject.class).stream().map(t -> t.getString("title")).toList();
+    return page.getJsonArray("items").getValuesAs(JsonObject.class).stream()
+        .map(t -> t.getString("title"))
+        .toList();
   }
 
   @Test
   void cursorPagesNeitherSkipNorRepeatWhileTasksAreAdded() {
     String dave = token("it-dave-" + UUID.randomUUID());
     Set<String> before = new HashSet<>();
-    for (int i = 0; i < 25; i++) before.add(create(dave, "{\"title\":\"task " + i + "\"}").getString("id"));
+    for (int i = 0; i < 25; i++)
+      before.add(create(dave, "{\"title\":\"task " + i + "\"}").getString("id"));
 
     List<String> seen = new ArrayList<>();
     String cursor = null;
@@ -188,9 +244,21 @@ class TaskApiIT {
     do {
       JsonObject page =
           ServiceUnderTest.json(
-              call(dave, "GET", "/api/v1/tasks?limit=7&sort=createdAt" + (cursor == null ? "" : "&cursor=" + cursor), null, Map.of()).body());
-      page.getJsonArray("items").getValuesAs(JsonObject.class).forEach(t -> seen.add(t.getString("id")));
-      cursor = page.containsKey("nextCursor") && !page.isNull("nextCursor") ? page.getString("nextCursor") : null;
+              call(
+                      dave,
+                      "GET",
+                      "/api/v1/tasks?limit=7&sort=createdAt"
+                          + (cursor == null ? "" : "&cursor=" + cursor),
+                      null,
+                      Map.of())
+                  .body());
+      page.getJsonArray("items")
+          .getValuesAs(JsonObject.class)
+          .forEach(t -> seen.add(t.getString("id")));
+      cursor =
+          page.containsKey("nextCursor") && !page.isNull("nextCursor")
+              ? page.getString("nextCursor")
+              : null;
       create(dave, "{\"title\":\"added while paging " + added++ + "\"}");
     } while (cursor != null);
 
@@ -202,11 +270,34 @@ class TaskApiIT {
   void theOccurrenceOfASeriesIsCreatedOnceForRecurringServiceOnly() {
     String series = UUID.randomUUID().toString();
     String path = "/internal/series/" + series + "/occurrences/3";
-    String body = "{\"userId\":\"it-erin-" + series + "\",\"title\":\"Weekly review\",\"dueAt\":\"2030-01-07T09:00:00Z\"}";
-    Map<String, String> fromRecurring = Map.of("dapr-api-token", ServiceUnderTest.APP_TOKEN, "dapr-caller-app-id", "recurring-service");
+    String body =
+        "{\"userId\":\"it-erin-"
+            + series
+            + "\",\"title\":\"Weekly review\",\"dueAt\":\"2030-01-07T09:00:00Z\"}";
+    Map<String, String> fromRecurring =
+        Map.of(
+            "dapr-api-token",
+            ServiceUnderTest.APP_TOKEN,
+            "dapr-caller-app-id",
+            "recurring-service");
 
-    assertEquals(401, call(null, "POST", path, body, Map.of("dapr-caller-app-id", "recurring-service")).statusCode());
-    assertEquals(403, call(null, "POST", path, body, Map.of("dapr-api-token", ServiceUnderTest.APP_TOKEN, "dapr-caller-app-id", "task-service")).statusCode());
+    assertEquals(
+        401,
+        call(null, "POST", path, body, Map.of("dapr-caller-app-id", "recurring-service"))
+            .statusCode());
+    assertEquals(
+        403,
+        call(
+                null,
+                "POST",
+                path,
+                body,
+                Map.of(
+                    "dapr-api-token",
+                    ServiceUnderTest.APP_TOKEN,
+                    "dapr-caller-app-id",
+                    "task-service"))
+            .statusCode());
     HttpResponse<String> first = call(null, "POST", path, body, fromRecurring);
     HttpResponse<String> again = call(null, "POST", path, body, fromRecurring);
     assertEquals(201, first.statusCode(), first.body());
@@ -230,30 +321,51 @@ class TaskApiIT {
     String fn = "it_refuse_" + UUID.randomUUID().toString().replace("-", "");
     try (Connection db =
             DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + System.getenv().getOrDefault("TODO_PG_PORT", "5432") + "/todo",
+                "jdbc:postgresql://127.0.0.1:"
+                    + System.getenv().getOrDefault("TODO_PG_PORT", "5432")
+                    + "/todo",
                 "todo",
                 "todo");
         Statement sql = db.createStatement()) {
-      sql.execute("CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS"
-          + " $$BEGIN RAISE EXCEPTION 'outbox row refused by the test'; END$$");
-      sql.execute("CREATE TRIGGER " + fn + " BEFORE INSERT ON outbox FOR EACH ROW"
-          + " WHEN (NEW.user_id = '" + user + "') EXECUTE FUNCTION " + fn + "()");
+      sql.execute(
+          "CREATE FUNCTION "
+              + fn
+              + "() RETURNS trigger LANGUAGE plpgsql AS"
+              + " $$BEGIN RAISE EXCEPTION 'outbox row refused by the test'; END$$");
+      sql.execute(
+          "CREATE TRIGGER "
+              + fn
+              + " BEFORE INSERT ON outbox FOR EACH ROW"
+              + " WHEN (NEW.user_id = '"
+              + user
+              + "') EXECUTE FUNCTION "
+              + fn
+              + "()");
       try {
-        HttpResponse<String> created = call(frank, "POST", "/api/v1/tasks", "{\"title\":\"never stored\"}", Map.of());
+        HttpResponse<String> created =
+            call(frank, "POST", "/api/v1/tasks", "{\"title\":\"never stored\"}", Map.of());
         assertEquals(503, created.statusCode(), created.body());
-        HttpResponse<String> patched = call(frank, "PATCH", path, "{\"title\":\"never changed\"}", Map.of("If-Match", "\"1\""));
+        HttpResponse<String> patched =
+            call(
+                frank, "PATCH", path, "{\"title\":\"never changed\"}", Map.of("If-Match", "\"1\""));
         assertEquals(503, patched.statusCode(), patched.body());
       } finally {
         sql.execute("DROP TRIGGER " + fn + " ON outbox");
         sql.execute("DROP FUNCTION " + fn + "()");
       }
-      try (ResultSet rs = sql.executeQuery("SELECT count(*), max(version) FROM tasks WHERE user_id = '" + user + "'")) {
+      try (ResultSet rs =
+          sql.executeQuery(
+              "SELECT count(*), max(version) FROM tasks WHERE user_id = '" + user + "'")) {
         rs.next();
         assertEquals(1, rs.getInt(1), "the refused create stored no task");
         assertEquals(1, rs.getInt(2), "the refused change changed nothing");
       }
     }
-    assertEquals(List.of("stays as it is"), titles(ServiceUnderTest.json(call(frank, "GET", "/api/v1/tasks", null, Map.of()).body())));
-    assertEquals(201, call(frank, "POST", "/api/v1/tasks", "{\"title\":\"stored now\"}", Map.of()).statusCode());
+    assertEquals(
+        List.of("stays as it is"),
+        titles(ServiceUnderTest.json(call(frank, "GET", "/api/v1/tasks", null, Map.of()).body())));
+    assertEquals(
+        201,
+        call(frank, "POST", "/api/v1/tasks", "{\"title\":\"stored now\"}", Map.of()).statusCode());
   }
 }

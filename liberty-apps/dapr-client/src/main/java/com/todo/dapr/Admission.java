@@ -49,7 +49,8 @@ record Admission(
               .map(family -> handled.stream().anyMatch(t -> t.family().equals(family)))
               .orElse(false);
       if (sameFamily) {
-        return drop(id, type, topic, DeadLetterReason.UNKNOWN_VERSION, "this service knows " + handled);
+        return drop(
+            id, type, topic, DeadLetterReason.UNKNOWN_VERSION, "this service knows " + handled);
       }
       return new Admission(Verdict.IGNORE, null, id, type, topic, null, "not handled here");
     }

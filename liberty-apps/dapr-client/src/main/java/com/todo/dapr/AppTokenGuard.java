@@ -47,7 +47,9 @@ public class AppTokenGuard implements ContainerRequestFilter {
                   + " /"
                   + request.getUriInfo().getPath()
                   + ": "
-                  + (expected == null ? "APP_API_TOKEN is not configured" : "missing or wrong app token"));
+                  + (expected == null
+                      ? "APP_API_TOKEN is not configured"
+                      : "missing or wrong app token"));
       request.abortWith(
           Response.status(Response.Status.UNAUTHORIZED)
               .type("application/problem+json")

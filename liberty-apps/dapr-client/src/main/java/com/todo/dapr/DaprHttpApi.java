@@ -14,9 +14,9 @@ import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The sidecar's HTTP API as a MicroProfile REST Client. Public only because the REST client
- * proxy needs it: services use {@link
- * DaprSidecar}, which adds timeouts, retries and the mapping of Dapr's status codes.
+ * The sidecar's HTTP API as a MicroProfile REST Client. Public only because the REST client proxy
+ * needs it: services use {@link DaprSidecar}, which adds timeouts, retries and the mapping of
+ * Dapr's status codes.
  */
 @RegisterRestClient(configKey = "dapr")
 @RegisterProvider(DaprApiTokenFilter.class)

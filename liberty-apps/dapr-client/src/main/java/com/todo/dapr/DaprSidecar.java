@@ -93,7 +93,8 @@ public class DaprSidecar implements ConsumerState {
       if (body.length() > 1) body.append(',');
       body.append("{\"entryId\":")
           .append(JSON.createValue(e.entryId()))
-          .append(",\"contentType\":\"application/cloudevents+json\",\"metadata\":{\"partitionKey\":")
+          .append(
+              ",\"contentType\":\"application/cloudevents+json\",\"metadata\":{\"partitionKey\":")
           .append(JSON.createValue(e.userId()))
           .append("},\"event\":")
           .append(e.cloudEventJson())
@@ -131,7 +132,8 @@ public class DaprSidecar implements ConsumerState {
     try (Response r = api.getState(stateStore, key)) {
       if (r.getStatus() == 204 || r.getStatus() == 404) return Optional.empty();
       expectSuccess(r, "read of state key " + key);
-      return Optional.of(new StateEntry(key, r.readEntity(String.class), r.getHeaderString("ETag")));
+      return Optional.of(
+          new StateEntry(key, r.readEntity(String.class), r.getHeaderString("ETag")));
     } catch (ProcessingException e) {
       throw new SidecarException("sidecar unreachable reading state key " + key, e);
     }
@@ -147,15 +149,20 @@ public class DaprSidecar implements ConsumerState {
   @Override
   public Map<String, JsonValue> readStates(List<String> keys) {
     if (keys.isEmpty()) return Map.of();
-    var request = JSON.createObjectBuilder().add("keys", JSON.createArrayBuilder(keys)).add("parallelism", 8);
+    var request =
+        JSON.createObjectBuilder().add("keys", JSON.createArrayBuilder(keys)).add("parallelism", 8);
     try (Response r = api.getBulkState(stateStore, request.build().toString())) {
       expectSuccess(r, "bulk read of " + keys.size() + " state keys");
       Map<String, JsonValue> existing = new HashMap<>();
-      for (JsonValue v : JSON.createReader(new java.io.StringReader(r.readEntity(String.class))).readArray()) {
+      for (JsonValue v :
+          JSON.createReader(new java.io.StringReader(r.readEntity(String.class))).readArray()) {
         JsonObject item = v.asJsonObject();
         if (item.containsKey("error")) {
           throw new SidecarException(
-              "bulk read of state key " + item.getString("key", "?") + " failed: " + item.get("error"));
+              "bulk read of state key "
+                  + item.getString("key", "?")
+                  + " failed: "
+                  + item.get("error"));
         }
         JsonValue data = item.get("data");
         if (data != null && data != JsonValue.NULL) existing.put(item.getString("key"), data);
@@ -179,11 +186,15 @@ public class DaprSidecar implements ConsumerState {
     JsonArrayBuilder operations = JSON.createArrayBuilder();
     values.forEach(
         (key, value) -> {
-          JsonObjectBuilder request = JSON.createObjectBuilder().add("key", key).add("value", value);
+          JsonObjectBuilder request =
+              JSON.createObjectBuilder().add("key", key).add("value", value);
           if (ttlSeconds > 0) {
-            request.add("metadata", JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
+            request.add(
+                "metadata",
+                JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
           }
-          operations.add(JSON.createObjectBuilder().add("operation", "upsert").add("request", request));
+          operations.add(
+              JSON.createObjectBuilder().add("operation", "upsert").add("request", request));
         });
     String body = JSON.createObjectBuilder().add("operations", operations).build().toString();
     try (Response r = api.stateTransaction(stateStore, body)) {
@@ -206,7 +217,10 @@ public class DaprSidecar implements ConsumerState {
     return saveState(key, json, etag, createOnly, 0);
   }
 
-  /** As {@link #saveState(String, String, String, boolean)}, expiring after {@code ttlSeconds} (0 = never). */
+  /**
+   * As {@link #saveState(String, String, String, boolean)}, expiring after {@code ttlSeconds} (0 =
+   * never).
+   */
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
   public boolean saveState(
@@ -220,7 +234,8 @@ public class DaprSidecar implements ConsumerState {
       item.add("options", JSON.createObjectBuilder().add("concurrency", "first-write"));
     }
     if (ttlSeconds > 0) {
-      item.add("metadata", JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
+      item.add(
+          "metadata", JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
     }
     String body = JSON.createArrayBuilder().add(item).build().toString();
     try (Response r = api.saveState(stateStore, body)) {
@@ -292,7 +307,8 @@ public class DaprSidecar implements ConsumerState {
         return Optional.empty();
       }
       if (r.getStatus() / 100 != 2) {
-        throw new SidecarException("read of job " + name + " failed: HTTP " + r.getStatus() + " " + body);
+        throw new SidecarException(
+            "read of job " + name + " failed: HTTP " + r.getStatus() + " " + body);
       }
       return Optional.of(body);
     } catch (ProcessingException e) {

@@ -22,7 +22,12 @@ public class DeadLetters {
 
   /** Counts and logs one event sent to the dead-letter topic of {@code topic}. */
   public void dropped(
-      String route, String topic, String eventId, String type, DeadLetterReason reason, String detail) {
+      String route,
+      String topic,
+      String eventId,
+      String type,
+      DeadLetterReason reason,
+      String detail) {
     LOG.warning(
         () ->
             "event "

@@ -45,6 +45,7 @@ final class Delivery {
   private final Admission[] admitted;
   private final Status[] status;
   private final ConsumedPosition[] positions;
+
   /** The consumed-position key of each event, null where it has no position. */
   private final String[] positionKeys;
 
@@ -53,12 +54,17 @@ final class Delivery {
 
   /** The parked queues as read, and as this delivery leaves them. */
   private Map<String, ParkedEvents.Queue> parkedBefore = Map.of();
+
   private final Map<String, ParkedEvents.Queue> parked = new LinkedHashMap<>();
+
   /** The events this delivery parked, and the keys they are written under. */
   private final List<Integer> parkedHere = new ArrayList<>();
+
   private final Map<String, JsonValue> parkedEvents = new LinkedHashMap<>();
+
   /** The users with events parked by this delivery: their retry jobs are (re)scheduled. */
   private final Set<String> parkedUsers = new LinkedHashSet<>();
+
   private java.time.Duration firstRetry = java.time.Duration.ofMillis(500);
   private Map<String, ConsumedPosition> consumed = Map.of();
 
@@ -89,7 +95,8 @@ final class Delivery {
     positionKeys = new String[n];
     for (int i = 0; i < n; i++) {
       ConsumedPosition p = this.positions[i];
-      if (p != null) positionKeys[i] = ConsumedPosition.key(consumer, route, p.topic(), p.partition());
+      if (p != null)
+        positionKeys[i] = ConsumedPosition.key(consumer, route, p.topic(), p.partition());
       Admission a = Admission.of(delivered.get(i), handles);
       admitted[i] = a;
       switch (a.verdict()) {
@@ -150,7 +157,9 @@ final class Delivery {
       }
       String user = String.valueOf(event.userId());
       if (parked.containsKey(user)) {
-        LOG.info(() -> "event " + event.id() + " on " + route + " waits behind its user's parked events");
+        LOG.info(
+            () ->
+                "event " + event.id() + " on " + route + " waits behind its user's parked events");
         park(i, user, false);
         continue;
       }
@@ -169,7 +178,8 @@ final class Delivery {
         }
         case RETRY -> {
           String why = failure;
-          LOG.warning(() -> "event " + event.id() + " on " + route + " is parked for a retry: " + why);
+          LOG.warning(
+              () -> "event " + event.id() + " on " + route + " is parked for a retry: " + why);
           park(i, user, true);
         }
         case DROP -> drop(i, DeadLetterReason.HANDLER, "");
@@ -184,10 +194,15 @@ final class Delivery {
   private void park(int i, String user, boolean failed) {
     ParkedEvents.Queue q = parked.get(user);
     if (q == null) {
-      q = new ParkedEvents.Queue(0, 0, failed ? 1 : 0, topicOf(i), System.currentTimeMillis() + firstRetry.toMillis());
+      q =
+          new ParkedEvents.Queue(
+              0, 0, failed ? 1 : 0, topicOf(i), System.currentTimeMillis() + firstRetry.toMillis());
     }
-    parkedEvents.put(ParkedEvents.eventKey(consumer, route, user, q.next()), admitted[i].event().toJson());
-    parked.put(user, new ParkedEvents.Queue(q.first(), q.next() + 1, q.attempts(), q.topic(), q.retryAt()));
+    parkedEvents.put(
+        ParkedEvents.eventKey(consumer, route, user, q.next()), admitted[i].event().toJson());
+    parked.put(
+        user,
+        new ParkedEvents.Queue(q.first(), q.next() + 1, q.attempts(), q.topic(), q.retryAt()));
     parkedUsers.add(user);
     parkedHere.add(i);
     status[i] = Status.SUCCESS;
@@ -264,7 +279,8 @@ final class Delivery {
   Map<String, JsonValue> progress() {
     Map<String, JsonValue> writes = new LinkedHashMap<>();
     for (int i : handled) {
-      if (positions[i] == null) writes.put(recordKey(admitted[i].event()), record(admitted[i].event()));
+      if (positions[i] == null)
+        writes.put(recordKey(admitted[i].event()), record(admitted[i].event()));
     }
     writes.putAll(positionsReached());
     return writes;
@@ -293,7 +309,8 @@ final class Delivery {
           var value =
               positions[i].toJson().add("route", route).add("updatedAt", Instant.now().toString());
           Integer last = lastHandled.get(key);
-          if (last != null) value.add("lastHandled", eventRecord(admitted[last].event(), positions[last]));
+          if (last != null)
+            value.add("lastHandled", eventRecord(admitted[last].event(), positions[last]));
           writes.put(key, value.build());
         });
     return writes;
@@ -359,8 +376,8 @@ final class Delivery {
   }
 
   /**
-   * The processed-event record of an event without a position: small (the event's attributes and
-   * a digest of its data, not the data itself).
+   * The processed-event record of an event without a position: small (the event's attributes and a
+   * digest of its data, not the data itself).
    */
   private JsonValue record(CloudEvent event) {
     return JSON.createObjectBuilder(eventRecord(event, null))

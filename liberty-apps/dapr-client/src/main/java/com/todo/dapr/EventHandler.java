@@ -23,9 +23,9 @@ public interface EventHandler {
   }
 
   /**
-   * The types, each in the major version this service knows, that it reacts to. A type of the
-   * same family in another major version (e.g. {@code com.todo.task.created.v9} where this holds
-   * {@code created.v1}) is dead-lettered; any other type is acknowledged and ignored.
+   * The types, each in the major version this service knows, that it reacts to. A type of the same
+   * family in another major version (e.g. {@code com.todo.task.created.v9} where this holds {@code
+   * created.v1}) is dead-lettered; any other type is acknowledged and ignored.
    */
   Set<EventType> handles();
 

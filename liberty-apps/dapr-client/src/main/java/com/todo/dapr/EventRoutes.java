@@ -30,7 +30,9 @@ public class EventRoutes {
 
   @Inject InboundEvents inbound;
 
-  /** Unsatisfied in a service that subscribes to nothing (task-service): its routes do not exist. */
+  /**
+   * Unsatisfied in a service that subscribes to nothing (task-service): its routes do not exist.
+   */
   @Inject Instance<EventHandler> handler;
 
   @POST

@@ -21,12 +21,12 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The consumer rules of the event contract (docs/events.md) in one place: admit ({@link
- * Admission}: contract, schema, version), skip what was handled before, handle, remember. Answers
- * the sidecar with SUCCESS, RETRY or DROP, for one event or for each entry of a bulk delivery (Dapr
- * bulk subscribe: up to 250 events of one Kafka partition per call). What each event gets is
- * decided by {@link Delivery}, with no I/O; this class does the state reads and writes around it
- * and reports what was dropped to {@link DeadLetters}.
+ * The consumer rules of the event contract (docs/events.md) in one place: admit ({@link Admission}:
+ * contract, schema, version), skip what was handled before, handle, remember. Answers the sidecar
+ * with SUCCESS, RETRY or DROP, for one event or for each entry of a bulk delivery (Dapr bulk
+ * subscribe: up to 250 events of one Kafka partition per call). What each event gets is decided by
+ * {@link Delivery}, with no I/O; this class does the state reads and writes around it and reports
+ * what was dropped to {@link DeadLetters}.
  *
  * <p>What was handled before is remembered in the state store, as an optimisation on top of
  * handlers that are idempotent anyway, so it must cost little:
@@ -36,8 +36,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       route and partition: the offset up to which every event was decided. A delivery reads and
  *       writes that one key. A redelivery (a sidecar retry, a restart before the offset was
  *       committed, a rebalance) comes at the same offsets and is skipped; the record timestamp
- *       guards against a recreated topic. A producer publishing the same event again lands at a
- *       new offset and reaches the handler, whose {@link SequenceGuard} ignores it.
+ *       guards against a recreated topic. A producer publishing the same event again lands at a new
+ *       offset and reaches the handler, whose {@link SequenceGuard} ignores it.
  *   <li>Events without a position (a sidecar without Kafka metadata, a direct call) get one
  *       processed-event record per event id ({@code inbox|<id>}).
  * </ul>
@@ -57,10 +57,10 @@ public class InboundEvents {
   Duration inboxTtl;
 
   /**
-   * Whose consumed positions these are. Empty (the default) for a subscription whose replicas
-   * share one consumer group (the app id). A broadcast subscription (a consumer group per pod,
-   * Dapr {@code consumerID: "{podName}"}) must set it to the pod name, or one replica would skip
-   * what another handled.
+   * Whose consumed positions these are. Empty (the default) for a subscription whose replicas share
+   * one consumer group (the app id). A broadcast subscription (a consumer group per pod, Dapr
+   * {@code consumerID: "{podName}"}) must set it to the pod name, or one replica would skip what
+   * another handled.
    */
   @Inject
   @ConfigProperty(name = "inbox.consumer")
@@ -78,8 +78,8 @@ public class InboundEvents {
   }
 
   /**
-   * One event in the body, answered {@code {"status": ...}}, or a bulk delivery ({@code
-   * {"entries": [...]}}), answered {@code {"statuses": [{entryId, status}...]}}.
+   * One event in the body, answered {@code {"status": ...}}, or a bulk delivery ({@code {"entries":
+   * [...]}}), answered {@code {"statuses": [{entryId, status}...]}}.
    *
    * @return the JSON answer for the sidecar
    */
@@ -89,7 +89,12 @@ public class InboundEvents {
       json = JSON.createReader(new StringReader(body)).readObject();
     } catch (JsonException | IllegalStateException e) {
       deadLetters.dropped(
-          route, Delivery.topicOf(route, "?"), "?", "?", DeadLetterReason.MALFORMED, e.getMessage());
+          route,
+          Delivery.topicOf(route, "?"),
+          "?",
+          "?",
+          DeadLetterReason.MALFORMED,
+          e.getMessage());
       return SubscriberReply.status(Status.DROP.name());
     }
     if (isBulk(json)) return receiveBulk(route, json.getJsonArray("entries"), handler);
@@ -108,7 +113,8 @@ public class InboundEvents {
     }
     String whose = consumer.orElse("").strip();
     Set<EventType> handles = handler.handles();
-    List<Status> statuses = receive(new Delivery(route, events, positions, whose, handles), handler);
+    List<Status> statuses =
+        receive(new Delivery(route, events, positions, whose, handles), handler);
     return SubscriberReply.perEntry(entries, i -> statuses.get(i).name());
   }
 
@@ -163,17 +169,18 @@ public class InboundEvents {
   }
 
   /**
-   * Writes the events this delivery parked, then the index that names them (only if it is still
-   * the one read: a retry job may have changed it meanwhile), then schedules the retry job of each
-   * user parked for the first time. Until the index is written they are not safe: on any failure
-   * they are answered RETRY and the sidecar delivers them again.
+   * Writes the events this delivery parked, then the index that names them (only if it is still the
+   * one read: a retry job may have changed it meanwhile), then schedules the retry job of each user
+   * parked for the first time. Until the index is written they are not safe: on any failure they
+   * are answered RETRY and the sidecar delivers them again.
    */
   private void park(Delivery delivery) {
     String indexKey = delivery.parkedIndexKey();
     try {
       state.saveStates(delivery.parkedEvents(), 0);
       Optional<StateEntry> current = state.getState(indexKey);
-      JsonObject read = current.map(e -> JSON.createReader(new StringReader(e.json())).readObject()).orElse(null);
+      JsonObject read =
+          current.map(e -> JSON.createReader(new StringReader(e.json())).readObject()).orElse(null);
       boolean unchanged =
           delivery.parkedIndexExisted()
               ? delivery.parkedIndexBefore().equals(read)
@@ -185,22 +192,32 @@ public class InboundEvents {
                   ? state.saveState(indexKey, after, current.get().etag(), false)
                   : state.saveState(indexKey, after, null, true));
       if (!written) {
-        LOG.warning(() -> "events parked on " + delivery.route() + " will be retried: " + indexKey + " changed meanwhile");
+        LOG.warning(
+            () ->
+                "events parked on "
+                    + delivery.route()
+                    + " will be retried: "
+                    + indexKey
+                    + " changed meanwhile");
         delivery.retryParked();
         return;
       }
     } catch (RuntimeException e) {
-      LOG.warning(() -> "events parked on " + delivery.route() + " will be retried, the park failed: " + e);
+      LOG.warning(
+          () -> "events parked on " + delivery.route() + " will be retried, the park failed: " + e);
       delivery.retryParked();
       return;
     }
     String whose = consumer.orElse("").strip();
     try {
-      delivery.parkedQueues().forEach((user, q) -> retries.schedule(whose, delivery.route(), user, q.retryAt()));
+      delivery
+          .parkedQueues()
+          .forEach((user, q) -> retries.schedule(whose, delivery.route(), user, q.retryAt()));
     } catch (RuntimeException e) {
       // parked, but no job to retry them: delivered again, they are parked again (a duplicate is
       // harmless) and the job scheduled again
-      LOG.warning(() -> "events parked on " + delivery.route() + " will be retried, no retry job: " + e);
+      LOG.warning(
+          () -> "events parked on " + delivery.route() + " will be retried, no retry job: " + e);
       delivery.retryParked();
     }
   }

@@ -15,14 +15,14 @@ import java.util.Map;
  * The events of a route that wait for a retry, per user, in the state store. Dapr's Kafka consumer
  * delivers the bulks of all partitions of a sidecar one at a time and retries a failed bulk inline,
  * so an event the sidecar retried would hold up every other user's events for as long as its
- * retries take. A failing event is therefore parked instead, with its user's later events behind
- * it in order, and answered SUCCESS; a Dapr job per user ({@link ParkedRetries}) tries them again
- * with back-off and, once the attempts run out, sends the failing one to the dead-letter topic.
+ * retries take. A failing event is therefore parked instead, with its user's later events behind it
+ * in order, and answered SUCCESS; a Dapr job per user ({@link ParkedRetries}) tries them again with
+ * back-off and, once the attempts run out, sends the failing one to the dead-letter topic.
  *
  * <p>State: one index per route ({@link #indexKey}, read with the consumed positions by every
  * delivery, absent while nothing is parked), {@code {"users": {"<user>": {first, next, attempts,
- * topic}}}}, and one key per parked event ({@link #eventKey}: the CloudEvent as delivered), numbered
- * {@code first} (the oldest, tried next) to {@code next - 1}.
+ * topic}}}}, and one key per parked event ({@link #eventKey}: the CloudEvent as delivered),
+ * numbered {@code first} (the oldest, tried next) to {@code next - 1}.
  */
 final class ParkedEvents {
   private ParkedEvents() {}
@@ -68,7 +68,9 @@ final class ParkedEvents {
 
   /** The index key of a route: {@code parked|[<consumer>|]<route name>}. */
   static String indexKey(String consumer, String route) {
-    return "parked|" + (consumer.isEmpty() ? "" : consumer + "|") + route.substring(route.lastIndexOf('/') + 1);
+    return "parked|"
+        + (consumer.isEmpty() ? "" : consumer + "|")
+        + route.substring(route.lastIndexOf('/') + 1);
   }
 
   /** The key of parked event {@code n} of a user. */

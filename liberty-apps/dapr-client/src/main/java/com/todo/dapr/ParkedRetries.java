@@ -61,7 +61,10 @@ public class ParkedRetries {
             .add("user", user)
             .build();
     sidecar.scheduleJob(
-        ParkedEvents.jobName(consumer, route, user), Instant.ofEpochMilli(retryAtMs).toString(), null, data);
+        ParkedEvents.jobName(consumer, route, user),
+        Instant.ofEpochMilli(retryAtMs).toString(),
+        null,
+        data);
   }
 
   /** Sends an event that will never be handled to the dead-letter topic of {@code topic}. */
@@ -69,7 +72,9 @@ public class ParkedRetries {
     sidecar.publishJson(topic + ".dlq", user, event.toString());
   }
 
-  /** The job's callback: the data names the queue ({@code consumer}, {@code route}, {@code user}). */
+  /**
+   * The job's callback: the data names the queue ({@code consumer}, {@code route}, {@code user}).
+   */
   public void retry(JsonObject job) {
     String consumer = job.getString("consumer", "");
     String route = job.getString("route");
@@ -77,7 +82,9 @@ public class ParkedRetries {
     if (!handler.isResolvable()) return;
     for (int round = 1; round <= ROUNDS; round++) {
       if (retryOnce(handler.get(), consumer, route, user)) return;
-      LOG.info(() -> "parked events of " + user + " on " + route + ": the index changed meanwhile, again");
+      LOG.info(
+          () ->
+              "parked events of " + user + " on " + route + ": the index changed meanwhile, again");
     }
     throw new SidecarException(
         "parked events of " + user + " on " + route + ": the index changed " + ROUNDS + " times");
@@ -92,12 +99,16 @@ public class ParkedRetries {
     String indexKey = ParkedEvents.indexKey(consumer, route);
     Optional<StateEntry> stored = state.getState(indexKey);
     Map<String, ParkedEvents.Queue> queues =
-        ParkedEvents.parse(stored.map(e -> JSON.createReader(new StringReader(e.json())).readValue()).orElse(null));
+        ParkedEvents.parse(
+            stored
+                .map(e -> JSON.createReader(new StringReader(e.json())).readValue())
+                .orElse(null));
     ParkedEvents.Queue q = queues.get(user);
     if (q == null || q.isEmpty()) return true;
 
     List<String> keys = new ArrayList<>();
-    for (long n = q.first(); n < q.next(); n++) keys.add(ParkedEvents.eventKey(consumer, route, user, n));
+    for (long n = q.first(); n < q.next(); n++)
+      keys.add(ParkedEvents.eventKey(consumer, route, user, n));
     Map<String, JsonValue> events = state.readStates(keys);
 
     long first = q.first();
@@ -124,7 +135,16 @@ public class ParkedRetries {
         attempts++;
         int tried = attempts;
         String why = failure;
-        LOG.warning(() -> "parked event " + event.id() + " on " + route + " failed again (attempt " + tried + "): " + why);
+        LOG.warning(
+            () ->
+                "parked event "
+                    + event.id()
+                    + " on "
+                    + route
+                    + " failed again (attempt "
+                    + tried
+                    + "): "
+                    + why);
         break;
       }
       if (outcome != Outcome.HANDLED) {

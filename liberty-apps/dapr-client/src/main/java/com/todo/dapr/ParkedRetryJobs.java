@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * The callback of the retry jobs of parked events ({@code POST /job/parked-<hash>}). A 404 would
- * count as done and drop the job, so only a job that names no queue is answered 2xx without work;
- * a failure is a 5xx, which the job's failure policy retries.
+ * count as done and drop the job, so only a job that names no queue is answered 2xx without work; a
+ * failure is a 5xx, which the job's failure policy retries.
  */
 @Path("/job/parked-{hash: [0-9a-f]+}")
 @SidecarOnly

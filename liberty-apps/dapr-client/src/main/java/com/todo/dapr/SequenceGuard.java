@@ -145,7 +145,13 @@ public class SequenceGuard {
       if (written) return Result.APPLIED;
       if (attempt == ATTEMPTS) {
         throw new SidecarException(
-            "event " + event.id() + " on " + key + ": lost " + ATTEMPTS + " writes to concurrent ones");
+            "event "
+                + event.id()
+                + " on "
+                + key
+                + ": lost "
+                + ATTEMPTS
+                + " writes to concurrent ones");
       }
     }
   }

@@ -6,7 +6,9 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while the Dapr sidecar answers: without it the service can neither publish nor store. */
+/**
+ * Ready only while the Dapr sidecar answers: without it the service can neither publish nor store.
+ */
 @Readiness
 @ApplicationScoped
 public class SidecarReadiness implements HealthCheck {

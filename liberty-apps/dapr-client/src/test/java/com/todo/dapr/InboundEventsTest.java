@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The consumer rules driven through {@link InboundEvents#receive} as the sidecar calls it, with a
- * handler that applies each task's events through the {@link SequenceGuard}, and a state that
- * fails when told to. The same rules against the real sidecar, Kafka and Redis: the consumer
- * contract (Arquillian) and the platform tests.
+ * handler that applies each task's events through the {@link SequenceGuard}, and a state that fails
+ * when told to. The same rules against the real sidecar, Kafka and Redis: the consumer contract
+ * (Arquillian) and the platform tests.
  */
 class InboundEventsTest {
 
@@ -41,8 +41,10 @@ class InboundEventsTest {
   private final List<String> deadLettered = new ArrayList<>();
   private final InboundEvents inbound = new InboundEvents();
   private final ProbeHandler handler = new ProbeHandler();
+
   /** The retry jobs scheduled (user) and the events sent to a dead-letter topic (topic id). */
   private final List<String> scheduled = new ArrayList<>();
+
   private final List<String> published = new ArrayList<>();
   private final ParkedRetries retries =
       new ParkedRetries() {
@@ -159,7 +161,10 @@ class InboundEventsTest {
               .add("__offset", Long.toString(first + i))
               .add("__timestamp", Long.toString(first + i));
       entries.add(
-          Json.createObjectBuilder().add("entryId", "e" + i).add("event", events[i]).add("metadata", metadata));
+          Json.createObjectBuilder()
+              .add("entryId", "e" + i)
+              .add("event", events[i])
+              .add("metadata", metadata));
     }
     String body = Json.createObjectBuilder().add("entries", entries).build().toString();
     String answer = inbound.receive(ROUTE, body, handler);
@@ -182,16 +187,19 @@ class InboundEventsTest {
   void eachEntryGetsItsOwnAnswerAndOnlyValidHandledEventsReachTheHandler() {
     JsonObject fresh = created("ann");
     JsonObject broken =
-        SampleEvents.event("com.todo.task.created.v1", "cy", Json.createObjectBuilder().add("id", "x").build());
+        SampleEvents.event(
+            "com.todo.task.created.v1", "cy", Json.createObjectBuilder().add("id", "x").build());
     JsonObject notHandled = withType(created("cy"), "com.todo.task.completed.v1");
     JsonObject foreign = withType(created("cy"), "com.example.other.v1");
 
-    List<String> statuses = bulk(0, fresh, broken, notHandled, foreign, Json.createValue("not an event"));
+    List<String> statuses =
+        bulk(0, fresh, broken, notHandled, foreign, Json.createValue("not an event"));
 
     assertEquals(List.of("SUCCESS", "DROP", "SUCCESS", "SUCCESS", "DROP"), statuses);
     assertEquals(List.of(id(fresh)), handler.calls);
     assertEquals(
-        List.of("task-events com.todo.task.created.v1 schema", "task-events ? malformed"), deadLettered);
+        List.of("task-events com.todo.task.created.v1 schema", "task-events ? malformed"),
+        deadLettered);
   }
 
   @Test
@@ -201,7 +209,8 @@ class InboundEventsTest {
     JsonObject otherFamily = withType(created("ann"), "com.todo.task.archived.v1");
     JsonObject reminder = withType(created("ann"), "com.todo.reminder.triggered.v2");
 
-    assertEquals(List.of("DROP", "DROP", "SUCCESS", "SUCCESS"), bulk(0, v9, v0, otherFamily, reminder));
+    assertEquals(
+        List.of("DROP", "DROP", "SUCCESS", "SUCCESS"), bulk(0, v9, v0, otherFamily, reminder));
 
     assertEquals(List.of(), handler.calls);
     assertEquals(
@@ -248,7 +257,8 @@ class InboundEventsTest {
     assertEquals("SUCCESS", single(event));
     assertEquals("SUCCESS", single(event));
 
-    assertEquals(List.of(id(event)), handler.calls, "the processed-event record spares the handler");
+    assertEquals(
+        List.of(id(event)), handler.calls, "the processed-event record spares the handler");
     assertEquals(1, changes(event));
   }
 
@@ -271,7 +281,9 @@ class InboundEventsTest {
     JsonObject thirdAgain = withNewId(third);
     JsonObject fourth = withSequence(withNewId(third), 4);
 
-    assertEquals(List.of("SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"), bulk(0, third, second, thirdAgain, fourth));
+    assertEquals(
+        List.of("SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"),
+        bulk(0, third, second, thirdAgain, fourth));
 
     assertEquals(2, changes(third), "sequences 3 and 4 applied, 2 and the second 3 ignored");
     JsonObject applied = state.get(aggregate(third)).asJsonObject();
@@ -338,7 +350,8 @@ class InboundEventsTest {
     JsonObject bob2 = created("bob");
     handler.failing.add(id(ann1));
 
-    assertEquals(List.of("SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"), bulk(0, ann1, bob1, ann2, bob2));
+    assertEquals(
+        List.of("SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"), bulk(0, ann1, bob1, ann2, bob2));
 
     assertEquals(List.of(id(ann1), id(bob1), id(bob2)), handler.calls, "ann2 waits behind ann1");
     JsonObject queue = parkedQueue("ann");
@@ -346,7 +359,8 @@ class InboundEventsTest {
     assertEquals(2, queue.getInt("next"));
     assertEquals(1, queue.getInt("attempts"));
     assertEquals(List.of("ann"), scheduled);
-    assertEquals(3, state.get(POSITION).asJsonObject().getInt("offset"), "parked counts as decided");
+    assertEquals(
+        3, state.get(POSITION).asJsonObject().getInt("offset"), "parked counts as decided");
   }
 
   @Test
@@ -378,7 +392,8 @@ class InboundEventsTest {
     assertEquals(1, changes(ann1));
     assertEquals(1, changes(ann2));
     assertNull(parkedQueue("ann"));
-    assertFalse(state.values.keySet().stream().anyMatch(k -> k.startsWith("parked|task-events|ann|")));
+    assertFalse(
+        state.values.keySet().stream().anyMatch(k -> k.startsWith("parked|task-events|ann|")));
     assertEquals(List.of(), published);
   }
 
@@ -430,8 +445,11 @@ class InboundEventsTest {
     assertEquals(List.of(id(e12)), handler.calls, "offsets 10 and 11 were consumed before");
     JsonObject position = state.get(POSITION).asJsonObject();
     assertEquals(12, position.getInt("offset"));
-    assertEquals(id(e12), position.getJsonObject("lastHandled").getJsonObject("event").getString("id"));
-    assertFalse(state.values.keySet().stream().anyMatch(k -> k.startsWith("inbox|")), "no record per event");
+    assertEquals(
+        id(e12), position.getJsonObject("lastHandled").getJsonObject("event").getString("id"));
+    assertFalse(
+        state.values.keySet().stream().anyMatch(k -> k.startsWith("inbox|")),
+        "no record per event");
   }
 
   @Test
@@ -456,7 +474,8 @@ class InboundEventsTest {
 
   @Test
   void aBroadcastConsumerKeepsItsOwnPositions() {
-    assertEquals("consumed|task-events|task-events|2", ConsumedPosition.key("", ROUTE, "task-events", 2));
+    assertEquals(
+        "consumed|task-events|task-events|2", ConsumedPosition.key("", ROUTE, "task-events", 2));
     assertEquals(
         "consumed|realtime-1|task-events|task-events|2",
         ConsumedPosition.key("realtime-1", ROUTE, "task-events", 2));
@@ -472,11 +491,18 @@ class InboundEventsTest {
             .add("__timestamp", "1764200000000")
             .add("__key", "ann")
             .build();
-    assertEquals(new ConsumedPosition("task-events", 2, 41, 1764200000000L), ConsumedPosition.fromMetadata(metadata));
-    assertNull(ConsumedPosition.fromMetadata(Json.createObjectBuilder().add("__topic", "t").build()));
+    assertEquals(
+        new ConsumedPosition("task-events", 2, 41, 1764200000000L),
+        ConsumedPosition.fromMetadata(metadata));
+    assertNull(
+        ConsumedPosition.fromMetadata(Json.createObjectBuilder().add("__topic", "t").build()));
     assertNull(
         ConsumedPosition.fromMetadata(
-            Json.createObjectBuilder().add("__topic", "t").add("__partition", "x").add("__offset", "1").build()));
+            Json.createObjectBuilder()
+                .add("__topic", "t")
+                .add("__partition", "x")
+                .add("__offset", "1")
+                .build()));
     assertNull(ConsumedPosition.fromMetadata(JsonValue.EMPTY_JSON_OBJECT));
   }
 
@@ -486,7 +512,9 @@ class InboundEventsTest {
     assertTrue(consumed.covers(new ConsumedPosition("t", 0, 10, 100)));
     assertTrue(consumed.covers(new ConsumedPosition("t", 0, 3, 50)));
     assertFalse(consumed.covers(new ConsumedPosition("t", 0, 11, 100)), "a later offset");
-    assertFalse(consumed.covers(new ConsumedPosition("t", 0, 3, 101)), "a newer record at an old offset");
-    assertTrue(consumed.covers(new ConsumedPosition("t", 0, 3, -1)), "no timestamp: the offset decides");
+    assertFalse(
+        consumed.covers(new ConsumedPosition("t", 0, 3, 101)), "a newer record at an old offset");
+    assertTrue(
+        consumed.covers(new ConsumedPosition("t", 0, 3, -1)), "no timestamp: the offset decides");
   }
 }

@@ -22,6 +22,7 @@ final class RecordingState implements ConsumerState {
 
   boolean readFails;
   boolean writeFails;
+
   /** How many conditional writes a concurrent writer wins before this one's succeed. */
   int writesLostToOthers;
 

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One event of the contract in CloudEvents 1.0 JSON structured form. The same envelope is
- * published through the sidecar ({@code application/cloudevents+json}) and delivered to clients.
+ * One event of the contract in CloudEvents 1.0 JSON structured form. The same envelope is published
+ * through the sidecar ({@code application/cloudevents+json}) and delivered to clients.
  *
  * @param userId extension {@code userid}: owner of the aggregate and the Kafka partition key
  * @param sequence extension {@code sequence}: the aggregate's version after the change
@@ -33,7 +33,8 @@ public record CloudEvent(
 
   /** Event ids are UUIDs in their canonical text form (design: docs/events.md). */
   private static final Pattern UUID_FORM =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   public CloudEvent {
     Objects.requireNonNull(id, "id");

@@ -32,7 +32,8 @@ public enum EventType {
       "recurring.task-generated.v1.json");
 
   /** {@code com.todo.<aggregate>.<event>.v<major>}: the family, then the major version. */
-  private static final Pattern FORM = Pattern.compile("(com\\.todo\\.[a-z-]+\\.[a-z-]+)\\.v([0-9]{1,9})");
+  private static final Pattern FORM =
+      Pattern.compile("(com\\.todo\\.[a-z-]+\\.[a-z-]+)\\.v([0-9]{1,9})");
 
   /** Where the schemas live on the classpath of this jar. */
   public static final String SCHEMA_PATH = "/com/todo/events/schemas/";

@@ -3,13 +3,15 @@ package com.todo.task;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.auth.LoginConfig;
-import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.Components;
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
-/** The JAX-RS application: the public API under /api/v1, sidecar callbacks under /job and /internal. */
+/**
+ * The JAX-RS application: the public API under /api/v1, sidecar callbacks under /job and /internal.
+ */
 @ApplicationPath("/")
 @LoginConfig(authMethod = "MP-JWT")
 @OpenAPIDefinition(

@@ -15,5 +15,6 @@ public interface IdempotencyKeys {
    *
    * @return empty when the key is new (the caller goes on creating), else the earlier use
    */
-  Optional<Earlier> claim(String userId, String key, TaskId taskId, String requestHash, Instant now);
+  Optional<Earlier> claim(
+      String userId, String key, TaskId taskId, String requestHash, Instant now);
 }

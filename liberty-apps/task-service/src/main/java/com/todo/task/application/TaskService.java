@@ -72,7 +72,8 @@ public class TaskService {
                 Optional<IdempotencyKeys.Earlier> earlier =
                     idempotencyKeys.claim(
                         userId, idempotencyKey, task.id(), requestHash, task.createdAt());
-                if (earlier.isPresent()) return replay(userId, idempotencyKey, requestHash, earlier.get());
+                if (earlier.isPresent())
+                  return replay(userId, idempotencyKey, requestHash, earlier.get());
               }
               tasks.insert(task);
               store(TaskEvents.created(task));
@@ -80,8 +81,9 @@ public class TaskService {
             });
     if (outcome.changed()) {
       if (haltAfterCommit) {
-        LOG.severe("task-service.fault.halt-after-commit is set: halting after the commit of task "
-            + outcome.task().id());
+        LOG.severe(
+            "task-service.fault.halt-after-commit is set: halting after the commit of task "
+                + outcome.task().id());
         Runtime.getRuntime().halt(137);
       }
       relay.committed(userId);
@@ -194,8 +196,7 @@ public class TaskService {
    * Creates occurrence {@code occurrence} of series {@code seriesId} for {@code userId} exactly
    * once; asking again returns the task created the first time ({@code changed} = false).
    */
-  public Outcome createOccurrence(
-      String seriesId, int occurrence, String userId, JsonObject body) {
+  public Outcome createOccurrence(String seriesId, int occurrence, String userId, JsonObject body) {
     TaskFields fields = TaskValidator.forOccurrence(body, OCCURRENCE_EXTRA_FIELDS, reminderIds);
     Outcome outcome =
         transactions.write(

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How a task repeats: an RFC 5545 RRULE value (without the {@code RRULE:} prefix) and what the
- * next occurrence counts from.
+ * How a task repeats: an RFC 5545 RRULE value (without the {@code RRULE:} prefix) and what the next
+ * occurrence counts from.
  */
 public record Recurrence(String rule, Basis basis) {
 

@@ -28,7 +28,8 @@ public final class RecurrenceRuleCheck {
   /** Why the rule is refused, or empty when it is acceptable. */
   public static Optional<String> problem(String rule, ZoneId zone, Instant dueAt) {
     if (rule.isBlank()) return Optional.of("must not be empty");
-    if (rule.length() > MAX_LENGTH) return Optional.of("must be at most " + MAX_LENGTH + " characters");
+    if (rule.length() > MAX_LENGTH)
+      return Optional.of("must be at most " + MAX_LENGTH + " characters");
     if (rule.toUpperCase(Locale.ROOT).startsWith("RRULE:")) {
       return Optional.of("give the RRULE value without the \"RRULE:\" prefix, e.g. FREQ=DAILY");
     }
@@ -44,7 +45,8 @@ public final class RecurrenceRuleCheck {
     TimeZone tz = TimeZone.getTimeZone(zone);
     try {
       long gap = minimumGap(parsed, new DateTime(tz, 2024, 0, 1, 0, 0, 0));
-      if (dueAt != null) gap = Math.min(gap, minimumGap(parsed, new DateTime(tz, dueAt.toEpochMilli())));
+      if (dueAt != null)
+        gap = Math.min(gap, minimumGap(parsed, new DateTime(tz, dueAt.toEpochMilli())));
       if (gap < MIN_GAP_MILLIS) {
         return Optional.of(
             "occurrences come " + gap / 1000 + " s apart; a task recurs at most once a minute");
@@ -58,8 +60,8 @@ public final class RecurrenceRuleCheck {
 
   /**
    * The smallest step forward between consecutive occurrences. lib-recur maps local times that a
-   * DST change skips onto the hour after, so around that change an occurrence can repeat or go
-   * back in time; those are not steps forward and are left out.
+   * DST change skips onto the hour after, so around that change an occurrence can repeat or go back
+   * in time; those are not steps forward and are left out.
    */
   private static long minimumGap(RecurrenceRule rule, DateTime start) {
     RecurrenceRuleIterator it = rule.iterator(start);

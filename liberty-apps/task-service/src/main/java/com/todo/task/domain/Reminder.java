@@ -25,7 +25,9 @@ public record Reminder(String id, String before, Instant at) {
     return new Reminder(id, null, at);
   }
 
-  /** When it fires for a task due at {@code dueAt} (null when relative and there is no due date). */
+  /**
+   * When it fires for a task due at {@code dueAt} (null when relative and there is no due date).
+   */
   public Instant fireAt(Instant dueAt) {
     if (at != null) return at;
     return dueAt == null ? null : dueAt.minus(Duration.parse(before));

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A task as stored. Immutable: every change returns a new task whose {@code version} is one
- * higher, which is what the {@code ETag} and the events' {@code sequence} carry.
+ * A task as stored. Immutable: every change returns a new task whose {@code version} is one higher,
+ * which is what the {@code ETag} and the events' {@code sequence} carry.
  *
  * @param seriesId set with {@code occurrence} on tasks that recurring-service generated
  */
@@ -44,12 +44,30 @@ public record Task(
 
   public Task withFields(TaskFields changed, Instant now) {
     return new Task(
-        id, userId, changed, status, seriesId, occurrence, version + 1, createdAt, now, completedAt);
+        id,
+        userId,
+        changed,
+        status,
+        seriesId,
+        occurrence,
+        version + 1,
+        createdAt,
+        now,
+        completedAt);
   }
 
   public Task complete(Instant now) {
     return new Task(
-        id, userId, fields, Status.COMPLETED, seriesId, occurrence, version + 1, createdAt, now, now);
+        id,
+        userId,
+        fields,
+        Status.COMPLETED,
+        seriesId,
+        occurrence,
+        version + 1,
+        createdAt,
+        now,
+        now);
   }
 
   public Task reopen(Instant now) {

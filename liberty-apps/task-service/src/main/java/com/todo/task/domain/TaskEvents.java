@@ -33,17 +33,25 @@ public final class TaskEvents {
     return full(EventType.TASK_REOPENED, task);
   }
 
-  /** @param changed names of the fields that changed; never empty (a no-op patch has no event) */
+  /**
+   * @param changed names of the fields that changed; never empty (a no-op patch has no event)
+   */
   public static CloudEvent updated(Task task, List<String> changed) {
-    if (changed.isEmpty()) throw new IllegalArgumentException("an update changes at least one field");
+    if (changed.isEmpty())
+      throw new IllegalArgumentException("an update changes at least one field");
     JsonArrayBuilder names = JSON.createArrayBuilder();
     changed.forEach(names::add);
     return event(
-        EventType.TASK_UPDATED, task, task.updatedAt(), task.version(),
+        EventType.TASK_UPDATED,
+        task,
+        task.updatedAt(),
+        task.version(),
         TaskJson.eventData(task).add("changed", names));
   }
 
-  /** @param deletedAt when the deletion commits */
+  /**
+   * @param deletedAt when the deletion commits
+   */
   public static CloudEvent deleted(Task task, Instant deletedAt) {
     JsonObjectBuilder data =
         JSON.createObjectBuilder()

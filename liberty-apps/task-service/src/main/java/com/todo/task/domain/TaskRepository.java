@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Where tasks are kept. Every method runs inside the caller's transaction (see the application
- * layer's {@code Transactions}); reads are scoped to one user, so another user's task is simply
- * not found.
+ * layer's {@code Transactions}); reads are scoped to one user, so another user's task is simply not
+ * found.
  */
 public interface TaskRepository {
 

@@ -25,15 +25,22 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Turns a request body into {@link TaskFields} or a {@link ValidationException} that names every bad
- * field at once. Strict on purpose: unknown fields, read-only fields and wrong types are errors,
- * because clients rely on the contract and a silently ignored field is a lost change.
+ * Turns a request body into {@link TaskFields} or a {@link ValidationException} that names every
+ * bad field at once. Strict on purpose: unknown fields, read-only fields and wrong types are
+ * errors, because clients rely on the contract and a silently ignored field is a lost change.
  */
 public final class TaskValidator {
 
   public static final Set<String> WRITABLE =
       Set.of(
-          "title", "description", "priority", "tags", "dueAt", "timeZone", "reminders", "recurrence");
+          "title",
+          "description",
+          "priority",
+          "tags",
+          "dueAt",
+          "timeZone",
+          "reminders",
+          "recurrence");
   public static final Set<String> READ_ONLY =
       Set.of(
           "id",
@@ -85,9 +92,9 @@ public final class TaskValidator {
   }
 
   /**
-   * Applies a JSON Merge Patch (RFC 7396) to the writable fields of a task and validates the
-   * result as a whole: {@code null} removes a field (back to its default), objects merge, arrays
-   * are replaced.
+   * Applies a JSON Merge Patch (RFC 7396) to the writable fields of a task and validates the result
+   * as a whole: {@code null} removes a field (back to its default), objects merge, arrays are
+   * replaced.
    */
   public static TaskFields forPatch(
       TaskFields current, JsonValue patch, Supplier<String> newReminderId) {
@@ -143,8 +150,7 @@ public final class TaskValidator {
         reminders(o.get("reminders"), dueAt, dueAtValid, keepReminderIds, newReminderId, errors);
     Recurrence recurrence = recurrence(o.get("recurrence"), zone, dueAt, errors);
     if (!errors.isEmpty()) return null;
-    return new TaskFields(
-        title, description, priority, tags, dueAt, zone, reminders, recurrence);
+    return new TaskFields(title, description, priority, tags, dueAt, zone, reminders, recurrence);
   }
 
   private static String title(JsonValue v, Errors errors) {
@@ -177,7 +183,8 @@ public final class TaskValidator {
 
   private static Priority priority(JsonValue v, Errors errors) {
     if (isAbsent(v)) return Priority.NONE;
-    Optional<Priority> p = v instanceof JsonString s ? Priority.of(s.getString()) : Optional.empty();
+    Optional<Priority> p =
+        v instanceof JsonString s ? Priority.of(s.getString()) : Optional.empty();
     if (p.isEmpty()) errors.add("priority", "must be one of none, low, medium, high");
     return p.orElse(null);
   }
@@ -203,7 +210,8 @@ public final class TaskValidator {
       }
       tags.add(tag);
     }
-    if (tags.size() > TAGS_MAX) errors.add("tags", "at most " + TAGS_MAX + " tags, got " + tags.size());
+    if (tags.size() > TAGS_MAX)
+      errors.add("tags", "at most " + TAGS_MAX + " tags, got " + tags.size());
     return List.copyOf(tags);
   }
 
@@ -336,7 +344,9 @@ public final class TaskValidator {
     JsonValue basisValue = r.get("basis");
     if (!isAbsent(basisValue)) {
       Optional<Recurrence.Basis> b =
-          basisValue instanceof JsonString s ? Recurrence.Basis.of(s.getString()) : Optional.empty();
+          basisValue instanceof JsonString s
+              ? Recurrence.Basis.of(s.getString())
+              : Optional.empty();
       if (b.isEmpty()) errors.add("recurrence.basis", "must be one of due, completion");
       basis = b.orElse(null);
     }

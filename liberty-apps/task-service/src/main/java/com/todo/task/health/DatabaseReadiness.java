@@ -34,7 +34,8 @@ public class DatabaseReadiness implements HealthCheck {
         Statement s = c.createStatement()) {
       s.setQueryTimeout(TIMEOUT_SECONDS);
       s.execute("SELECT 1");
-      if (!migrations.isDone()) return response.down().withData("schema", "not migrated yet").build();
+      if (!migrations.isDone())
+        return response.down().withData("schema", "not migrated yet").build();
       return response.up().build();
     } catch (SQLException | RuntimeException e) {
       return response.down().withData("error", String.valueOf(e.getMessage())).build();

@@ -26,7 +26,8 @@ public class ApplicationStartup {
     try {
       migrations.migrate();
     } catch (RuntimeException e) {
-      LOG.warning("schema migration failed at start, retrying in the background: " + e.getMessage());
+      LOG.warning(
+          "schema migration failed at start, retrying in the background: " + e.getMessage());
       retry.untilDone("schema migration", migrations::migrate);
     }
     retry.untilDone("scheduling of the outbox jobs", jobs::schedule);

@@ -28,7 +28,8 @@ public class RetryInBackground {
         return CompletableFuture.completedFuture(true);
       } catch (RuntimeException e) {
         Level level = attempt <= 3 || attempt % 10 == 0 ? Level.WARNING : Level.FINE;
-        LOG.log(level, what + " failed (attempt " + attempt + "), retrying in " + delay + " ms: " + e);
+        LOG.log(
+            level, what + " failed (attempt " + attempt + "), retrying in " + delay + " ms: " + e);
       }
       try {
         Thread.sleep(delay);

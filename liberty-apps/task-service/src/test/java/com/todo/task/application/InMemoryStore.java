@@ -64,7 +64,9 @@ final class InMemoryStore
   @Override
   public Optional<Task> findOccurrence(String seriesId, int occurrence) {
     return tasks.values().stream()
-        .filter(t -> seriesId.equals(t.seriesId()) && Integer.valueOf(occurrence).equals(t.occurrence()))
+        .filter(
+            t ->
+                seriesId.equals(t.seriesId()) && Integer.valueOf(occurrence).equals(t.occurrence()))
         .findFirst();
   }
 

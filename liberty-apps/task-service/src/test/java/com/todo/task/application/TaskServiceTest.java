@@ -50,7 +50,8 @@ class TaskServiceTest {
     Task task = outcome.task();
     assertEquals(1, task.version());
     assertEquals(Status.OPEN, task.status());
-    assertEquals(Instant.parse("2030-01-01T10:00:00.123456Z"), task.createdAt(), "database precision");
+    assertEquals(
+        Instant.parse("2030-01-01T10:00:00.123456Z"), task.createdAt(), "database precision");
     assertEquals(List.of(EventType.TASK_CREATED.type()), types());
     assertEquals(task.id().toString(), store.outbox.get(0).subject());
     assertEquals(List.of("alice"), store.relayed);
@@ -58,12 +59,15 @@ class TaskServiceTest {
 
   @Test
   void aRejectedRequestStoresAndPublishesNothing() {
-    assertThrows(ValidationException.class, () -> service.create("alice", json("{'title':''}"), null));
+    assertThrows(
+        ValidationException.class, () -> service.create("alice", json("{'title':''}"), null));
     Task task = create("alice", "{'title':'x'}");
     store.relayed.clear();
     assertThrows(
         ValidationException.class,
-        () -> service.update("alice", task.id(), json("{'recurrence':{'rule':'FREQ=SECONDLY'}}"), IfMatch.ANY));
+        () ->
+            service.update(
+                "alice", task.id(), json("{'recurrence':{'rule':'FREQ=SECONDLY'}}"), IfMatch.ANY));
     assertEquals(1, store.tasks.size());
     assertEquals(1, store.outbox.size());
     assertEquals(1, store.tasks.get(task.id()).version());
@@ -85,7 +89,9 @@ class TaskServiceTest {
     assertTrue(bobs.changed(), "keys are per user");
 
     ConflictException reused =
-        assertThrows(ConflictException.class, () -> service.create("alice", json("{'title':'Twice'}"), "key-1"));
+        assertThrows(
+            ConflictException.class,
+            () -> service.create("alice", json("{'title':'Twice'}"), "key-1"));
     assertEquals(422, reused.status());
     assertEquals(2, store.tasks.size());
   }
@@ -95,7 +101,9 @@ class TaskServiceTest {
     Task task = service.create("alice", json("{'title':'Once'}"), "key-1").task();
     service.delete("alice", task.id(), IfMatch.ANY);
     ConflictException e =
-        assertThrows(ConflictException.class, () -> service.create("alice", json("{'title':'Once'}"), "key-1"));
+        assertThrows(
+            ConflictException.class,
+            () -> service.create("alice", json("{'title':'Once'}"), "key-1"));
     assertEquals(409, e.status());
   }
 
@@ -103,8 +111,11 @@ class TaskServiceTest {
   void anotherUsersTaskIsNotFound() {
     Task task = create("alice", "{'title':'mine'}");
     assertThrows(TaskNotFoundException.class, () -> service.get("bob", task.id()));
-    assertThrows(TaskNotFoundException.class, () -> service.update("bob", task.id(), json("{'title':'x'}"), IfMatch.ANY));
-    assertThrows(TaskNotFoundException.class, () -> service.complete("bob", task.id(), IfMatch.ANY));
+    assertThrows(
+        TaskNotFoundException.class,
+        () -> service.update("bob", task.id(), json("{'title':'x'}"), IfMatch.ANY));
+    assertThrows(
+        TaskNotFoundException.class, () -> service.complete("bob", task.id(), IfMatch.ANY));
     assertThrows(TaskNotFoundException.class, () -> service.delete("bob", task.id(), IfMatch.ANY));
     assertThrows(TaskNotFoundException.class, () -> service.history("bob", task.id()));
     assertEquals(1, store.outbox.size());
@@ -113,7 +124,8 @@ class TaskServiceTest {
   @Test
   void updateIncrementsTheVersionAndNamesTheChanges() {
     Task task = create("alice", "{'title':'a','priority':'low'}");
-    Outcome outcome = service.update("alice", task.id(), json("{'title':'b','priority':'low'}"), IfMatch.ANY);
+    Outcome outcome =
+        service.update("alice", task.id(), json("{'title':'b','priority':'low'}"), IfMatch.ANY);
     assertEquals(2, outcome.task().version());
     CloudEvent event = store.outbox.get(1);
     assertEquals(EventType.TASK_UPDATED.type(), event.type());
@@ -137,7 +149,9 @@ class TaskServiceTest {
     VersionMismatchException e =
         assertThrows(
             VersionMismatchException.class,
-            () -> service.update("alice", task.id(), json("{'title':'c'}"), new IfMatch(false, Set.of(1L))));
+            () ->
+                service.update(
+                    "alice", task.id(), json("{'title':'c'}"), new IfMatch(false, Set.of(1L))));
     assertEquals(2, e.currentVersion());
     assertEquals("b", store.tasks.get(task.id()).fields().title());
     assertThrows(
@@ -157,7 +171,10 @@ class TaskServiceTest {
     assertTrue(service.reopen("alice", task.id(), IfMatch.ANY).changed());
     assertFalse(service.reopen("alice", task.id(), IfMatch.ANY).changed());
     assertEquals(
-        List.of(EventType.TASK_CREATED.type(), EventType.TASK_COMPLETED.type(), EventType.TASK_REOPENED.type()),
+        List.of(
+            EventType.TASK_CREATED.type(),
+            EventType.TASK_COMPLETED.type(),
+            EventType.TASK_REOPENED.type()),
         types());
     Task reopened = store.tasks.get(task.id());
     assertEquals(3, reopened.version());
@@ -173,7 +190,8 @@ class TaskServiceTest {
     assertEquals(EventType.TASK_DELETED.type(), deleted.type());
     assertEquals(2, deleted.sequence());
     assertEquals(2, service.history("alice", task.id()).size(), "history outlives the task");
-    assertThrows(TaskNotFoundException.class, () -> service.delete("alice", task.id(), IfMatch.ANY));
+    assertThrows(
+        TaskNotFoundException.class, () -> service.delete("alice", task.id(), IfMatch.ANY));
   }
 
   @Test

@@ -17,7 +17,8 @@ class CursorTest {
   static Task task(String title, Priority priority, Instant dueAt) {
     TaskFields fields =
         new TaskFields(title, null, priority, List.of(), dueAt, ZoneId.of("UTC"), List.of(), null);
-    return Task.create(TaskId.random(), "alice", fields, Instant.parse("2030-01-01T10:00:00.123456Z"));
+    return Task.create(
+        TaskId.random(), "alice", fields, Instant.parse("2030-01-01T10:00:00.123456Z"));
   }
 
   @Test
@@ -28,7 +29,11 @@ class CursorTest {
     Cursor back = Cursor.decode(c.encode(), keys);
     assertEquals(c, back);
     assertEquals(
-        Arrays.asList(Instant.parse("2030-02-01T00:00:00Z"), 3, "Über \"quoted\"", Instant.parse("2030-01-01T10:00:00.123456Z")),
+        Arrays.asList(
+            Instant.parse("2030-02-01T00:00:00Z"),
+            3,
+            "Über \"quoted\"",
+            Instant.parse("2030-01-01T10:00:00.123456Z")),
         back.values());
     assertEquals(t.id(), back.lastId());
   }
@@ -50,7 +55,8 @@ class CursorTest {
   void belongsToOneSort() {
     String encoded = Cursor.after(task("x", Priority.NONE, null), SortKey.parse("title")).encode();
     ValidationException e =
-        assertThrows(ValidationException.class, () -> Cursor.decode(encoded, SortKey.parse("-title")));
+        assertThrows(
+            ValidationException.class, () -> Cursor.decode(encoded, SortKey.parse("-title")));
     assertEquals("cursor", e.errors().get(0).field());
   }
 
@@ -62,10 +68,12 @@ class CursorTest {
             "not base64!",
             b64("[]"),
             b64("{\"s\":\"priority\",\"v\":[9],\"id\":\"6f1c1b5e-5b7e-4c59-9d38-0d1c8f0c0a01\"}"),
-            b64("{\"s\":\"priority\",\"v\":[\"x\"],\"id\":\"6f1c1b5e-5b7e-4c59-9d38-0d1c8f0c0a01\"}"),
+            b64(
+                "{\"s\":\"priority\",\"v\":[\"x\"],\"id\":\"6f1c1b5e-5b7e-4c59-9d38-0d1c8f0c0a01\"}"),
             b64("{\"s\":\"priority\",\"v\":[1,2],\"id\":\"6f1c1b5e-5b7e-4c59-9d38-0d1c8f0c0a01\"}"),
             b64("{\"s\":\"priority\",\"v\":[1],\"id\":\"nope\"}"))) {
-      ValidationException e = assertThrows(ValidationException.class, () -> Cursor.decode(bad, keys), bad);
+      ValidationException e =
+          assertThrows(ValidationException.class, () -> Cursor.decode(bad, keys), bad);
       assertEquals("cursor", e.errors().get(0).field());
     }
   }

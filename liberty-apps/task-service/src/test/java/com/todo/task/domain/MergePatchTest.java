@@ -23,12 +23,15 @@ class MergePatchTest {
           json(
               "{'title':'Plan','description':'d','priority':'high','tags':['a','b'],"
                   + "'dueAt':'2030-01-31T09:00:00Z','timeZone':'Europe/Berlin',"
-                  + "'reminders':[{'id':'" + R1 + "','before':'PT15M'}],"
+                  + "'reminders':[{'id':'"
+                  + R1
+                  + "','before':'PT15M'}],"
                   + "'recurrence':{'rule':'FREQ=DAILY','basis':'completion'}}"),
           () -> UUID.randomUUID().toString());
 
   TaskFields patch(String patch) {
-    return TaskValidator.forPatch(current, json(patch), () -> "00000000-0000-4000-8000-000000000009");
+    return TaskValidator.forPatch(
+        current, json(patch), () -> "00000000-0000-4000-8000-000000000009");
   }
 
   List<String> errors(String patch) {
@@ -56,7 +59,8 @@ class MergePatchTest {
   @Test
   void nullRemovesBackToTheDefault() {
     TaskFields after =
-        patch("{'description':null,'priority':null,'tags':null,'timeZone':null,'recurrence':null,'reminders':null,'dueAt':null}");
+        patch(
+            "{'description':null,'priority':null,'tags':null,'timeZone':null,'recurrence':null,'reminders':null,'dueAt':null}");
     assertNull(after.description());
     assertEquals(Priority.NONE, after.priority());
     assertEquals(List.of(), after.tags());
@@ -71,7 +75,10 @@ class MergePatchTest {
   @Test
   void objectsMerge() {
     TaskFields after = patch("{'recurrence':{'rule':'FREQ=WEEKLY'}}");
-    assertEquals(new Recurrence("FREQ=WEEKLY", Recurrence.Basis.COMPLETION), after.recurrence(), "basis kept");
+    assertEquals(
+        new Recurrence("FREQ=WEEKLY", Recurrence.Basis.COMPLETION),
+        after.recurrence(),
+        "basis kept");
   }
 
   @Test
@@ -79,7 +86,9 @@ class MergePatchTest {
     TaskFields after = patch("{'tags':['c'],'reminders':[{'at':'2030-01-30T09:00:00Z'}]}");
     assertEquals(List.of("c"), after.tags());
     assertEquals(
-        List.of(Reminder.at("00000000-0000-4000-8000-000000000009", Instant.parse("2030-01-30T09:00:00Z"))),
+        List.of(
+            Reminder.at(
+                "00000000-0000-4000-8000-000000000009", Instant.parse("2030-01-30T09:00:00Z"))),
         after.reminders());
   }
 
@@ -110,6 +119,7 @@ class MergePatchTest {
         ValidationException.class,
         () -> TaskValidator.forPatch(current, Json.createArrayBuilder().build(), () -> "x"));
     assertThrows(
-        ValidationException.class, () -> TaskValidator.forPatch(current, Json.createValue("x"), () -> "x"));
+        ValidationException.class,
+        () -> TaskValidator.forPatch(current, Json.createValue("x"), () -> "x"));
   }
 }

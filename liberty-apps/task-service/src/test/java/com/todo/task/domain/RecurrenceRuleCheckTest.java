@@ -29,7 +29,8 @@ class RecurrenceRuleCheckTest {
         "FREQ=MONTHLY;BYDAY=-1FR",
       })
   void accepts(String rule) {
-    Optional<String> problem = RecurrenceRuleCheck.problem(rule, BERLIN, Instant.parse("2030-03-30T23:30:15Z"));
+    Optional<String> problem =
+        RecurrenceRuleCheck.problem(rule, BERLIN, Instant.parse("2030-03-30T23:30:15Z"));
     assertTrue(problem.isEmpty(), rule + ": " + problem.orElse(""));
   }
 

@@ -32,8 +32,10 @@ class SortKeyTest {
 
   @Test
   void refusesUnknownRepeatedAndEmptyKeys() {
-    for (String bad : List.of("color", "dueAt,dueAt", "dueAt,-dueAt", "dueAt,", "--title", "+title", "id")) {
-      ValidationException e = assertThrows(ValidationException.class, () -> SortKey.parse(bad), bad);
+    for (String bad :
+        List.of("color", "dueAt,dueAt", "dueAt,-dueAt", "dueAt,", "--title", "+title", "id")) {
+      ValidationException e =
+          assertThrows(ValidationException.class, () -> SortKey.parse(bad), bad);
       assertEquals("sort", e.errors().get(0).field());
     }
   }

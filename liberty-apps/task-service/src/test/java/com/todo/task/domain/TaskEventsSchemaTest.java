@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Producer side of the event contract: every event the domain builds validates against the JSON
- * Schema of its type from event-contract, and carries the envelope attributes docs/events.md requires.
+ * Schema of its type from event-contract, and carries the envelope attributes docs/events.md
+ * requires.
  */
 class TaskEventsSchemaTest {
 
@@ -62,7 +63,9 @@ class TaskEventsSchemaTest {
       valid(TaskEvents.created(task), EventType.TASK_CREATED, task, 1);
       valid(TaskEvents.completed(completed), EventType.TASK_COMPLETED, completed, 2);
       valid(TaskEvents.reopened(reopened), EventType.TASK_REOPENED, reopened, 3);
-      assertEquals(completed.completedAt().toString(), TaskEvents.completed(completed).data().getString("completedAt"));
+      assertEquals(
+          completed.completedAt().toString(),
+          TaskEvents.completed(completed).data().getString("completedAt"));
     }
   }
 
@@ -100,7 +103,8 @@ class TaskEventsSchemaTest {
         jakarta.json.Json.createObjectBuilder(TaskEvents.created(tasks().get(0)).data())
             .add("priority", "urgent")
             .build();
-    assertFalse(schema(EventType.TASK_CREATED).validate(broken.toString(), InputFormat.JSON).isEmpty());
+    assertFalse(
+        schema(EventType.TASK_CREATED).validate(broken.toString(), InputFormat.JSON).isEmpty());
   }
 
   private static void valid(CloudEvent event, EventType type, Task task, long sequence) {
@@ -118,7 +122,8 @@ class TaskEventsSchemaTest {
     assertEquals(type.dataSchemaUri(), envelope.getString("dataschema"));
     UUID.fromString(envelope.getString("id"));
     assertEquals(task.userId(), event.data().getString("userId"));
-    assertEquals(event, CloudEvent.fromJson(event.toJsonString()), "survives the outbox round trip");
+    assertEquals(
+        event, CloudEvent.fromJson(event.toJsonString()), "survives the outbox round trip");
   }
 
   private static void assertValid(EventType type, JsonObject data) {

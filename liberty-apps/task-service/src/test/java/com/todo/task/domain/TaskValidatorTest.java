@@ -54,14 +54,18 @@ class TaskValidatorTest {
         create(
             "{'title':'Plan','description':'d','priority':'high','tags':['Work','work','Home'],"
                 + "'dueAt':'2030-01-31T09:00:00.1234567+01:00','timeZone':'Europe/Berlin',"
-                + "'reminders':[{'before':'PT15M'},{'id':'" + UUID_1 + "','at':'2030-01-31T07:00:00Z'}],"
+                + "'reminders':[{'before':'PT15M'},{'id':'"
+                + UUID_1
+                + "','at':'2030-01-31T07:00:00Z'}],"
                 + "'recurrence':{'rule':'FREQ=WEEKLY;BYDAY=MO','basis':'completion'}}");
     assertEquals(List.of("work", "home"), f.tags(), "lower case, duplicates dropped, order kept");
     assertEquals(Instant.parse("2030-01-31T08:00:00.123456Z"), f.dueAt(), "UTC, microseconds");
     assertEquals(ZoneId.of("Europe/Berlin"), f.timeZone());
-    assertEquals(Reminder.before("00000000-0000-4000-8000-000000000001", "PT15M"), f.reminders().get(0));
+    assertEquals(
+        Reminder.before("00000000-0000-4000-8000-000000000001", "PT15M"), f.reminders().get(0));
     assertEquals(Reminder.at(UUID_1, Instant.parse("2030-01-31T07:00:00Z")), f.reminders().get(1));
-    assertEquals(new Recurrence("FREQ=WEEKLY;BYDAY=MO", Recurrence.Basis.COMPLETION), f.recurrence());
+    assertEquals(
+        new Recurrence("FREQ=WEEKLY;BYDAY=MO", Recurrence.Basis.COMPLETION), f.recurrence());
   }
 
   @Test
@@ -76,7 +80,9 @@ class TaskValidatorTest {
 
   @Test
   void recurrenceBasisDefaultsToDue() {
-    assertEquals(Recurrence.Basis.DUE, create("{'title':'x','recurrence':{'rule':'FREQ=DAILY'}}").recurrence().basis());
+    assertEquals(
+        Recurrence.Basis.DUE,
+        create("{'title':'x','recurrence':{'rule':'FREQ=DAILY'}}").recurrence().basis());
   }
 
   @Test
@@ -150,7 +156,8 @@ class TaskValidatorTest {
     create("{'title':'" + emoji.repeat(500) + "'}");
     assertEquals(List.of("title"), errors("{'title':'" + "a".repeat(501) + "'}"));
     create("{'title':'x','description':'" + "d".repeat(10_000) + "'}");
-    assertEquals(List.of("description"), errors("{'title':'x','description':'" + "d".repeat(10_001) + "'}"));
+    assertEquals(
+        List.of("description"), errors("{'title':'x','description':'" + "d".repeat(10_001) + "'}"));
     create("{'title':'x','tags':['" + "t".repeat(50) + "']}");
     assertEquals(List.of("tags[0]"), errors("{'title':'x','tags':['" + "t".repeat(51) + "']}"));
   }
@@ -161,7 +168,8 @@ class TaskValidatorTest {
     assertEquals(List.of("tags"), errors("{'title':'x','tags':" + strings(21, "t") + "}"));
     assertEquals(
         List.of("same"),
-        create("{'title':'x','tags':" + strings(21, "same").replaceAll("same\\d+", "SAME") + "}").tags(),
+        create("{'title':'x','tags':" + strings(21, "same").replaceAll("same\\d+", "SAME") + "}")
+            .tags(),
         "21 tags that are one tag in lower case are one tag");
     String ten = reminders(10);
     assertEquals(10, create("{'title':'x','reminders':" + ten + "}").reminders().size());
@@ -171,13 +179,17 @@ class TaskValidatorTest {
   @Test
   void reminderIdsMustBeUnique() {
     String r = "{'id':'" + UUID_1 + "','at':'2030-01-01T09:00:00Z'}";
-    assertEquals(List.of("reminders[1].id"), errors("{'title':'x','reminders':[" + r + "," + r + "]}"));
+    assertEquals(
+        List.of("reminders[1].id"), errors("{'title':'x','reminders':[" + r + "," + r + "]}"));
   }
 
   @Test
   void invalidDueDateDoesNotAlsoBlameRelativeReminders() {
-    assertEquals(List.of("dueAt", "reminders[0].before"), errors("{'title':'x','dueAt':'x','reminders':[{'before':'x'}]}"));
-    assertEquals(List.of("dueAt"), errors("{'title':'x','dueAt':'x','reminders':[{'before':'PT5M'}]}"));
+    assertEquals(
+        List.of("dueAt", "reminders[0].before"),
+        errors("{'title':'x','dueAt':'x','reminders':[{'before':'x'}]}"));
+    assertEquals(
+        List.of("dueAt"), errors("{'title':'x','dueAt':'x','reminders':[{'before':'PT5M'}]}"));
   }
 
   @Test
@@ -186,7 +198,9 @@ class TaskValidatorTest {
         TaskValidator.forOccurrence(
             json(
                 "{'userId':'alice','title':'x','dueAt':'2030-01-01T10:00:00Z',"
-                    + "'reminders':[{'id':'" + UUID_1 + "','before':'PT5M'}]}"),
+                    + "'reminders':[{'id':'"
+                    + UUID_1
+                    + "','before':'PT5M'}]}"),
             java.util.Set.of("userId"),
             ids);
     assertEquals("00000000-0000-4000-8000-000000000001", f.reminders().get(0).id());
@@ -194,7 +208,9 @@ class TaskValidatorTest {
 
   @Test
   void bodyMustBeAnObject() {
-    assertThrows(ValidationException.class, () -> TaskValidator.forCreate(Json.createArrayBuilder().build(), ids));
+    assertThrows(
+        ValidationException.class,
+        () -> TaskValidator.forCreate(Json.createArrayBuilder().build(), ids));
   }
 
   private static String strings(int n, String prefix) {

@@ -18,12 +18,20 @@ import java.util.Set;
 
 /**
  * What notification-service does with the events of its subscriptions
- * (dapr-config/resources/subscription-notification-service.yaml), delivered by dapr-client's EventRoutes.
+ * (dapr-config/resources/subscription-notification-service.yaml), delivered by dapr-client's
+ * EventRoutes.
  */
 @ApplicationScoped
 public class NotificationEvents implements EventHandler {
 
-  private static final Set<EventType> HANDLES = EnumSet.of(TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED, REMINDER_DELIVERED);
+  private static final Set<EventType> HANDLES =
+      EnumSet.of(
+          TASK_CREATED,
+          TASK_UPDATED,
+          TASK_COMPLETED,
+          TASK_REOPENED,
+          TASK_DELETED,
+          REMINDER_DELIVERED);
 
   @Inject SequenceGuard guard;
 
@@ -34,7 +42,8 @@ public class NotificationEvents implements EventHandler {
 
   @Override
   public Outcome handle(CloudEvent event) {
-    // Reminders are not built yet (README.md): each change is only applied, once and in sequence order, to
+    // Reminders are not built yet (README.md): each change is only applied, once and in sequence
+    // order, to
     // a count of the changes of its aggregate.
     guard.apply(SequenceGuard.aggregateKey(event), event, SequenceGuard.COUNT_CHANGES);
     return Outcome.HANDLED;

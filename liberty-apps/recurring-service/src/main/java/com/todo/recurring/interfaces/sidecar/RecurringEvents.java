@@ -17,12 +17,14 @@ import java.util.Set;
 
 /**
  * What recurring-service does with the events of its subscriptions
- * (dapr-config/resources/subscription-recurring-service.yaml), delivered by dapr-client's EventRoutes.
+ * (dapr-config/resources/subscription-recurring-service.yaml), delivered by dapr-client's
+ * EventRoutes.
  */
 @ApplicationScoped
 public class RecurringEvents implements EventHandler {
 
-  private static final Set<EventType> HANDLES = EnumSet.of(TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED);
+  private static final Set<EventType> HANDLES =
+      EnumSet.of(TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED);
 
   @Inject SequenceGuard guard;
 
@@ -33,7 +35,8 @@ public class RecurringEvents implements EventHandler {
 
   @Override
   public Outcome handle(CloudEvent event) {
-    // Series are not built yet (README.md): each change is only applied, once and in sequence order, to
+    // Series are not built yet (README.md): each change is only applied, once and in sequence
+    // order, to
     // a count of the changes of its aggregate.
     guard.apply(SequenceGuard.aggregateKey(event), event, SequenceGuard.COUNT_CHANGES);
     return Outcome.HANDLED;

@@ -108,8 +108,7 @@ public class JdbcOutbox implements Outbox {
   int[] prune(Connection c, Instant publishedBefore, Instant keysBefore) throws SQLException {
     int rows;
     int keys;
-    try (PreparedStatement s =
-        c.prepareStatement("DELETE FROM outbox WHERE published_at < ?")) {
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM outbox WHERE published_at < ?")) {
       s.setObject(1, publishedBefore.atOffset(ZoneOffset.UTC));
       rows = s.executeUpdate();
     }

@@ -32,6 +32,15 @@ public class OutboxJobs {
   public void schedule() {
     sidecar.scheduleJob(DRAIN, null, drainSchedule, null);
     sidecar.scheduleJob(PRUNE, null, pruneSchedule, null);
-    LOG.info("scheduled job " + DRAIN + " (" + drainSchedule + ") and " + PRUNE + " (" + pruneSchedule + ")");
+    LOG.info(
+        "scheduled job "
+            + DRAIN
+            + " ("
+            + drainSchedule
+            + ") and "
+            + PRUNE
+            + " ("
+            + pruneSchedule
+            + ")");
   }
 }

@@ -26,22 +26,25 @@ import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Publishes outbox rows through the sidecar in commit order per user: right after commits, and
- * when the {@code outbox-drain} job calls. One pump per server publishes the oldest unpublished
- * rows of all users in batches (one bulk publish and one UPDATE per batch), so a burst of commits
- * costs a few sidecar calls rather than one each. The pump holds the outbox's publish lock (a
- * PostgreSQL advisory lock) while it publishes a batch, so two replicas never publish side by side.
- * When an event fails, its user's later rows in the batch are not marked and go again, after it
- * (the same event ids, which consumers treat as duplicates); the pump stops and the drain job
- * retries. A crash between publish and the commit of "published" republishes the same ids too.
+ * Publishes outbox rows through the sidecar in commit order per user: right after commits, and when
+ * the {@code outbox-drain} job calls. One pump per server publishes the oldest unpublished rows of
+ * all users in batches (one bulk publish and one UPDATE per batch), so a burst of commits costs a
+ * few sidecar calls rather than one each. The pump holds the outbox's publish lock (a PostgreSQL
+ * advisory lock) while it publishes a batch, so two replicas never publish side by side. When an
+ * event fails, its user's later rows in the batch are not marked and go again, after it (the same
+ * event ids, which consumers treat as duplicates); the pump stops and the drain job retries. A
+ * crash between publish and the commit of "published" republishes the same ids too.
  */
 @ApplicationScoped
 public class OutboxRelay implements EventRelay {
 
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class.getName());
+
   /** The advisory lock (namespace, key) held while a batch is published. */
   static final int PUBLISH_LOCK = 2;
+
   static final int PUBLISH_LOCK_KEY = 0;
+
   /** Rows per bulk publish. */
   static final int BATCH = 500;
 
@@ -88,6 +91,7 @@ public class OutboxRelay implements EventRelay {
 
   /** Rows were committed (or the drain job called) since the pump last looked. */
   private final AtomicBoolean wanted = new AtomicBoolean();
+
   /** The pump of this server runs. */
   private final AtomicBoolean running = new AtomicBoolean();
 
@@ -197,11 +201,13 @@ public class OutboxRelay implements EventRelay {
     try {
       failed = sidecar.publishBulk(topic, entries);
     } catch (IllegalArgumentException refused) {
-      LOG.warning("the sidecar refused a batch, publishing its events one by one: " + refused.getMessage());
+      LOG.warning(
+          "the sidecar refused a batch, publishing its events one by one: " + refused.getMessage());
       return publishOneByOne(c, topic, rows);
     } catch (RuntimeException unavailable) {
       outbox.markFailed(c, List.of(rows.get(0).seq()), String.valueOf(unavailable));
-      LOG.warning(rows.size() + " events not published, the outbox-drain job retries: " + unavailable);
+      LOG.warning(
+          rows.size() + " events not published, the outbox-drain job retries: " + unavailable);
       return Turn.UNAVAILABLE;
     }
     Marks marks = Marks.of(rows, failed);
@@ -209,15 +215,19 @@ public class OutboxRelay implements EventRelay {
     if (marks.failed().isEmpty()) return Turn.DONE;
     outbox.markFailed(c, marks.failed(), "the broker did not take the event");
     LOG.warning(
-        marks.failed().size() + " of " + rows.size() + " events not taken by the broker; users "
-            + marks.waiting() + " wait for the outbox-drain job");
+        marks.failed().size()
+            + " of "
+            + rows.size()
+            + " events not taken by the broker; users "
+            + marks.waiting()
+            + " wait for the outbox-drain job");
     return Turn.UNAVAILABLE;
   }
 
   /**
    * What to mark after a batch of which the broker did not take {@code failedEntryIds}: a failed
-   * row's user waits from that row on (its later rows stay unpublished, so they go again after
-   * it); every other row is published.
+   * row's user waits from that row on (its later rows stay unpublished, so they go again after it);
+   * every other row is published.
    */
   record Marks(List<Long> published, List<Long> failed, Set<String> waiting) {
     static Marks of(List<JdbcOutbox.Pending> rows, Set<String> failedEntryIds) {
@@ -238,8 +248,8 @@ public class OutboxRelay implements EventRelay {
   }
 
   /**
-   * After the sidecar refused a batch: one event per call, so only the events it refuses (and
-   * their users' later rows) wait.
+   * After the sidecar refused a batch: one event per call, so only the events it refuses (and their
+   * users' later rows) wait.
    */
   private Turn publishOneByOne(Connection c, Topic topic, List<JdbcOutbox.Pending> rows)
       throws SQLException {
@@ -253,9 +263,16 @@ public class OutboxRelay implements EventRelay {
         outbox.markFailed(c, List.of(row.seq()), e.getMessage());
         blocked.add(row.userId());
         LOG.severe(
-            "event " + event.id() + " (" + event.type() + ", task " + event.subject()
-                + ") refused by the sidecar; later events of user " + row.userId()
-                + " wait behind it: " + e.getMessage());
+            "event "
+                + event.id()
+                + " ("
+                + event.type()
+                + ", task "
+                + event.subject()
+                + ") refused by the sidecar; later events of user "
+                + row.userId()
+                + " wait behind it: "
+                + e.getMessage());
         continue;
       } catch (RuntimeException e) {
         outbox.markFailed(c, List.of(row.seq()), String.valueOf(e));
@@ -288,8 +305,8 @@ public class OutboxRelay implements EventRelay {
   }
 
   /**
-   * Deletes published rows older than {@code outbox.retention} (unpublished rows are never
-   * deleted) and Idempotency-Keys older than {@code task-service.idempotency.retention}.
+   * Deletes published rows older than {@code outbox.retention} (unpublished rows are never deleted)
+   * and Idempotency-Keys older than {@code task-service.idempotency.retention}.
    *
    * @return the number of outbox rows deleted
    */

@@ -38,8 +38,7 @@ public class JdbcIdempotencyKeys implements IdempotencyKeys {
         s.setString(2, key);
         try (ResultSet rs = s.executeQuery()) {
           if (!rs.next()) throw new IllegalStateException("idempotency key vanished: " + key);
-          return Optional.of(
-              new Earlier(new TaskId(rs.getObject(1, UUID.class)), rs.getString(2)));
+          return Optional.of(new Earlier(new TaskId(rs.getObject(1, UUID.class)), rs.getString(2)));
         }
       }
     } catch (SQLException e) {

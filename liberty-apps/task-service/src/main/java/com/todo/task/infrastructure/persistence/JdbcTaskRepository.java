@@ -36,7 +36,9 @@ public class JdbcTaskRepository implements TaskRepository {
 
   private static final String SELECT = "SELECT " + TaskSearchSql.COLUMNS + " FROM tasks ";
   private static final String INSERT =
-      "INSERT INTO tasks (" + TaskSearchSql.COLUMNS + ") VALUES"
+      "INSERT INTO tasks ("
+          + TaskSearchSql.COLUMNS
+          + ") VALUES"
           + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?)";
 
   @Override
@@ -92,7 +94,8 @@ public class JdbcTaskRepository implements TaskRepository {
       s.setLong(14, task.version() - 1);
       if (s.executeUpdate() != 1) {
         // the caller holds the row lock, so this means a bug, not a race
-        throw new IllegalStateException("task " + task.id() + " is not at version " + (task.version() - 1));
+        throw new IllegalStateException(
+            "task " + task.id() + " is not at version " + (task.version() - 1));
       }
     } catch (SQLException e) {
       throw new DatabaseException("update of task " + task.id() + " failed", e);

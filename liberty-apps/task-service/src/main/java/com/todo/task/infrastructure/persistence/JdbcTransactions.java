@@ -35,7 +35,8 @@ public class JdbcTransactions implements Transactions {
   public <T> T write(String userId, Supplier<T> work) {
     return run(
         c -> {
-          try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
             s.setInt(1, USER_WRITE_LOCK);
             s.setString(2, userId);
             s.execute();

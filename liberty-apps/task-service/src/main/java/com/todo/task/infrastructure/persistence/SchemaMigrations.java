@@ -34,6 +34,7 @@ public class SchemaMigrations {
   private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
   static final String INDEX = "/db/migration/index.txt";
   private static final Pattern FILE = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
+
   /** Key of the advisory lock held while migrating (distinct from the per-user locks). */
   private static final long LOCK_KEY = 0x7461736b5f6d6967L; // "task_mig"
 
@@ -75,7 +76,8 @@ public class SchemaMigrations {
     }
   }
 
-  private static List<Integer> migrate(Connection c, List<Migration> migrations) throws SQLException {
+  private static List<Integer> migrate(Connection c, List<Migration> migrations)
+      throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
       s.execute(
@@ -94,7 +96,11 @@ public class SchemaMigrations {
       if (checksum != null) {
         if (!checksum.equals(m.checksum())) {
           LOG.warning(
-              "migration V" + m.version() + "__" + m.name() + " changed after it was applied;"
+              "migration V"
+                  + m.version()
+                  + "__"
+                  + m.name()
+                  + " changed after it was applied;"
                   + " add a new migration instead of editing an applied one");
         }
         continue;

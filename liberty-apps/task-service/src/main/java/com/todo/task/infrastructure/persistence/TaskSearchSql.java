@@ -28,7 +28,8 @@ public record TaskSearchSql(String sql, List<Object> parameters) {
           + " recurrence, series_id, occurrence, version, created_at, updated_at, completed_at";
 
   public static TaskSearchSql of(String userId, TaskQuery query) {
-    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM tasks WHERE user_id = ?");
+    StringBuilder sql =
+        new StringBuilder("SELECT ").append(COLUMNS).append(" FROM tasks WHERE user_id = ?");
     List<Object> p = new ArrayList<>();
     p.add(userId);
     if (query.text() != null && !query.text().isBlank()) {
@@ -76,7 +77,8 @@ public record TaskSearchSql(String sql, List<Object> parameters) {
    * Rows after the cursor: (k1 after v1) OR (k1 = v1 AND k2 after v2) OR ... OR (all equal AND id
    * after the last id).
    */
-  private static String keyset(List<SortKey> sort, Cursor after, boolean idDescending, List<Object> p) {
+  private static String keyset(
+      List<SortKey> sort, Cursor after, boolean idDescending, List<Object> p) {
     List<String> alternatives = new ArrayList<>();
     for (int i = 0; i <= sort.size(); i++) {
       List<String> terms = new ArrayList<>();

@@ -15,7 +15,8 @@ public class DatabaseUnavailableMapper implements ExceptionMapper<DatabaseExcept
   @Override
   public Response toResponse(DatabaseException e) {
     LOG.log(Level.WARNING, e.getMessage(), e);
-    return Problem.of(503, "unavailable", "Service Unavailable", "the database is unavailable; retry later")
+    return Problem.of(
+            503, "unavailable", "Service Unavailable", "the database is unavailable; retry later")
         .header("Retry-After", "2")
         .build();
   }

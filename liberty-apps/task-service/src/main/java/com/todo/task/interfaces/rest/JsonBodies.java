@@ -36,7 +36,8 @@ public final class JsonBodies {
   public static JsonValue read(InputStream in, String contentLength) {
     if (contentLength != null) {
       try {
-        if (Long.parseLong(contentLength.strip()) > MAX_BYTES) throw new PayloadTooLargeException(MAX_BYTES);
+        if (Long.parseLong(contentLength.strip()) > MAX_BYTES)
+          throw new PayloadTooLargeException(MAX_BYTES);
       } catch (NumberFormatException e) {
         // the container has judged the header already; count the bytes instead
       }
@@ -69,8 +70,9 @@ public final class JsonBodies {
       if (first == JsonParser.Event.START_OBJECT) parser.skipObject();
       else if (first == JsonParser.Event.START_ARRAY) parser.skipArray();
       if (parser.hasNext()) {
-        throw new JsonException("unexpected content after the JSON value at offset "
-            + parser.getLocation().getStreamOffset());
+        throw new JsonException(
+            "unexpected content after the JSON value at offset "
+                + parser.getLocation().getStreamOffset());
       }
     }
   }

@@ -35,7 +35,8 @@ public final class SearchParameters {
       String limit,
       String cursor) {
     List<FieldError> errors = new ArrayList<>();
-    if (q != null && q.length() > Q_MAX) errors.add(new FieldError("q", "at most " + Q_MAX + " characters"));
+    if (q != null && q.length() > Q_MAX)
+      errors.add(new FieldError("q", "at most " + Q_MAX + " characters"));
 
     Set<Status> statuses = EnumSet.noneOf(Status.class);
     for (String s : nonEmpty(status)) {
@@ -47,13 +48,16 @@ public final class SearchParameters {
     for (String p : nonEmpty(priority)) {
       Optional<Priority> parsed = Priority.of(p);
       if (parsed.isPresent()) priorities.add(parsed.get());
-      else errors.add(new FieldError("priority", "must be none, low, medium or high, got \"" + p + "\""));
+      else
+        errors.add(
+            new FieldError("priority", "must be none, low, medium or high, got \"" + p + "\""));
     }
     Set<String> tags = new LinkedHashSet<>();
     for (String t : tag == null ? List.<String>of() : tag) {
       if (t == null || t.isEmpty()) continue;
       String lower = t.toLowerCase(Locale.ROOT);
-      if (lower.codePointCount(0, lower.length()) > 50) errors.add(new FieldError("tag", "at most 50 characters"));
+      if (lower.codePointCount(0, lower.length()) > 50)
+        errors.add(new FieldError("tag", "at most 50 characters"));
       else tags.add(lower);
     }
     Instant before = instant("dueBefore", dueBefore, errors);
@@ -73,7 +77,8 @@ public final class SearchParameters {
         size = -1;
       }
       if (size < 1 || size > TaskQuery.MAX_LIMIT) {
-        errors.add(new FieldError("limit", "must be a whole number from 1 to " + TaskQuery.MAX_LIMIT));
+        errors.add(
+            new FieldError("limit", "must be a whole number from 1 to " + TaskQuery.MAX_LIMIT));
         size = TaskQuery.DEFAULT_LIMIT;
       }
     }
@@ -104,7 +109,8 @@ public final class SearchParameters {
     if (value == null || value.isBlank()) return null;
     // an unencoded "+01:00" arrives as " 01:00"
     Optional<Instant> parsed = TaskValidator.parseInstant(value.strip().replace(' ', '+'));
-    if (parsed.isEmpty()) errors.add(new FieldError(name, "must be an RFC 3339 date-time with offset"));
+    if (parsed.isEmpty())
+      errors.add(new FieldError(name, "must be an RFC 3339 date-time with offset"));
     return parsed.orElse(null);
   }
 }

@@ -36,7 +36,9 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The task API of docs/api.md. Every call acts for the token's subject and sees only their tasks. */
+/**
+ * The task API of docs/api.md. Every call acts for the token's subject and sees only their tasks.
+ */
 @Path("/api/v1/tasks")
 @RequestScoped
 @RolesAllowed("user")
@@ -64,7 +66,8 @@ public class TasksResource {
     String userId = user.id();
     if (idempotencyKey != null
         && (idempotencyKey.isBlank() || idempotencyKey.length() > IDEMPOTENCY_KEY_MAX)) {
-      throw new ValidationException(IDEMPOTENCY_KEY, "must be 1 to " + IDEMPOTENCY_KEY_MAX + " characters");
+      throw new ValidationException(
+          IDEMPOTENCY_KEY, "must be 1 to " + IDEMPOTENCY_KEY_MAX + " characters");
     }
     Outcome outcome = service.create(userId, JsonBodies.read(body, contentLength), idempotencyKey);
     Task task = outcome.task();
@@ -82,9 +85,13 @@ public class TasksResource {
       @QueryParam("status") List<String> status,
       @QueryParam("priority") List<String> priority,
       @Parameter(description = "repeatable; all must match") @QueryParam("tag") List<String> tag,
-      @Parameter(description = "dueAt before this instant (exclusive)") @QueryParam("dueBefore") String dueBefore,
-      @Parameter(description = "dueAt at or after this instant") @QueryParam("dueAfter") String dueAfter,
-      @Parameter(description = "comma list of dueAt, priority, title, createdAt; - prefix for descending")
+      @Parameter(description = "dueAt before this instant (exclusive)") @QueryParam("dueBefore")
+          String dueBefore,
+      @Parameter(description = "dueAt at or after this instant") @QueryParam("dueAfter")
+          String dueAfter,
+      @Parameter(
+              description =
+                  "comma list of dueAt, priority, title, createdAt; - prefix for descending")
           @QueryParam("sort")
           String sort,
       @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
@@ -93,7 +100,8 @@ public class TasksResource {
     TaskPage page =
         service.search(
             userId,
-            SearchParameters.parse(q, status, priority, tag, dueBefore, dueAfter, sort, limit, cursor));
+            SearchParameters.parse(
+                q, status, priority, tag, dueBefore, dueAfter, sort, limit, cursor));
     JsonArrayBuilder items = JSON.createArrayBuilder();
     page.items().forEach(t -> items.add(TaskJson.of(t)));
     JsonObjectBuilder body = JSON.createObjectBuilder().add("items", items);
@@ -112,7 +120,8 @@ public class TasksResource {
   @PATCH
   @Path("{id}")
   @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
-  @Operation(summary = "Change a task with a JSON Merge Patch (RFC 7396); If-Match checked when sent")
+  @Operation(
+      summary = "Change a task with a JSON Merge Patch (RFC 7396); If-Match checked when sent")
   public Response update(
       @PathParam("id") String id,
       @HeaderParam("If-Match") String ifMatch,

@@ -17,11 +17,15 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     Response.StatusType status = original.getStatusInfo();
     Response.ResponseBuilder problem =
         Problem.of(status.getStatusCode(), null, status.getReasonPhrase(), e.getMessage());
-    original.getHeaders().forEach((name, values) -> {
-      if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
-        values.forEach(v -> problem.header(name, v));
-      }
-    });
+    original
+        .getHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!name.equalsIgnoreCase("Content-Type")
+                  && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(v -> problem.header(name, v));
+              }
+            });
     return problem.build();
   }
 }

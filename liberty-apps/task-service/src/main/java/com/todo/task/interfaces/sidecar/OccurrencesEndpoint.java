@@ -48,7 +48,9 @@ public class OccurrencesEndpoint {
   @Inject TaskService service;
 
   @Inject
-  @ConfigProperty(name = "task-service.occurrences.caller-app-id", defaultValue = "recurring-service")
+  @ConfigProperty(
+      name = "task-service.occurrences.caller-app-id",
+      defaultValue = "recurring-service")
   String allowedCaller;
 
   @POST
@@ -61,7 +63,9 @@ public class OccurrencesEndpoint {
       InputStream body) {
     if (!allowedCaller.equals(caller)) {
       return Problem.of(
-              403, "forbidden", "Forbidden",
+              403,
+              "forbidden",
+              "Forbidden",
               "only " + allowedCaller + " may create occurrences (caller: " + caller + ")")
           .build();
     }
@@ -71,11 +75,13 @@ public class OccurrencesEndpoint {
     }
     int occurrence = parseOccurrence(occurrenceText, errors);
     JsonValue value = JsonBodies.read(body, contentLength);
-    if (!(value instanceof JsonObject json)) throw new ValidationException("body", "must be a JSON object");
+    if (!(value instanceof JsonObject json))
+      throw new ValidationException("body", "must be a JSON object");
     String userId = userId(json, errors);
     if (errors.isEmpty()) {
       checkEcho(json, "seriesId", JsonValue.ValueType.STRING, seriesId, errors);
-      checkEcho(json, "occurrence", JsonValue.ValueType.NUMBER, Integer.toString(occurrence), errors);
+      checkEcho(
+          json, "occurrence", JsonValue.ValueType.NUMBER, Integer.toString(occurrence), errors);
     }
     if (!errors.isEmpty()) throw new ValidationException(errors);
 
@@ -108,7 +114,11 @@ public class OccurrencesEndpoint {
 
   /** The body may repeat seriesId and occurrence; if it does, they must match the path. */
   private static void checkEcho(
-      JsonObject json, String name, JsonValue.ValueType type, String expected, List<FieldError> errors) {
+      JsonObject json,
+      String name,
+      JsonValue.ValueType type,
+      String expected,
+      List<FieldError> errors) {
     JsonValue v = json.get(name);
     if (v == null || v.getValueType() == JsonValue.ValueType.NULL) return;
     String actual =
@@ -122,4 +132,3 @@ public class OccurrencesEndpoint {
     }
   }
 }
-

@@ -13,7 +13,8 @@ class OutboxMarksTest {
   }
 
   private static final List<JdbcOutbox.Pending> BATCH =
-      List.of(row(1, "ann"), row(2, "bob"), row(3, "ann"), row(4, "cy"), row(5, "bob"), row(6, "ann"));
+      List.of(
+          row(1, "ann"), row(2, "bob"), row(3, "ann"), row(4, "cy"), row(5, "bob"), row(6, "ann"));
 
   @Test
   void aBatchTheBrokerTookIsPublishedWhole() {

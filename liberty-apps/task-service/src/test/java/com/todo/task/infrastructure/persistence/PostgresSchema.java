@@ -20,7 +20,8 @@ public final class PostgresSchema implements AutoCloseable {
 
   public PostgresSchema() {
     dataSource.setServerNames(new String[] {"127.0.0.1"});
-    dataSource.setPortNumbers(new int[] {Integer.parseInt(System.getenv().getOrDefault("TODO_PG_PORT", "5432"))});
+    dataSource.setPortNumbers(
+        new int[] {Integer.parseInt(System.getenv().getOrDefault("TODO_PG_PORT", "5432"))});
     dataSource.setDatabaseName("todo");
     dataSource.setUser("todo");
     dataSource.setPassword("todo");

@@ -56,7 +56,8 @@ class SchemaMigrationsIT {
       }
       Map<Integer, String> files = new TreeMap<>();
       PostgresSchema.migrationFiles().forEach(m -> files.put(m.version(), m.checksum()));
-      assertEquals(files, recorded, "each applied version is recorded once with its file's checksum");
+      assertEquals(
+          files, recorded, "each applied version is recorded once with its file's checksum");
     }
   }
 
@@ -117,12 +118,15 @@ class SchemaMigrationsIT {
                   Reminder.at(UUID.randomUUID().toString(), Instant.parse("2030-01-30T08:00:00Z"))),
               new Recurrence("FREQ=WEEKLY;BYDAY=MO", Recurrence.Basis.DUE));
       Task task = Task.create(TaskId.random(), "alice", fields, T0).complete(T0.plusSeconds(60));
-      tx.write("alice", () -> {
-        tasks.insert(task);
-        return null;
-      });
+      tx.write(
+          "alice",
+          () -> {
+            tasks.insert(task);
+            return null;
+          });
       assertEquals(task, tx.read(() -> tasks.find("alice", task.id())).orElseThrow());
-      assertTrue(tx.read(() -> tasks.find("bob", task.id())).isEmpty(), "another user does not find it");
+      assertTrue(
+          tx.read(() -> tasks.find("bob", task.id())).isEmpty(), "another user does not find it");
     }
   }
 
@@ -131,14 +135,25 @@ class SchemaMigrationsIT {
     try (PostgresSchema schema = PostgresSchema.migrated()) {
       JdbcTransactions tx = schema.transactions();
       JdbcTaskRepository tasks = new JdbcTaskRepository();
-      TaskFields fields = new TaskFields("Weekly review", null, Priority.NONE, List.of(), null, ZoneId.of("UTC"), List.of(), null);
+      TaskFields fields =
+          new TaskFields(
+              "Weekly review",
+              null,
+              Priority.NONE,
+              List.of(),
+              null,
+              ZoneId.of("UTC"),
+              List.of(),
+              null);
       Task first = Task.occurrence(TaskId.random(), "alice", fields, "series-1", 3, T0);
       Task again = Task.occurrence(TaskId.random(), "alice", fields, "series-1", 3, T0);
       Task next = Task.occurrence(TaskId.random(), "alice", fields, "series-1", 4, T0);
       assertTrue(tx.write("alice", () -> tasks.insertOccurrence(first)));
-      assertFalse(tx.write("alice", () -> tasks.insertOccurrence(again)), "occurrence 3 exists already");
+      assertFalse(
+          tx.write("alice", () -> tasks.insertOccurrence(again)), "occurrence 3 exists already");
       assertTrue(tx.write("alice", () -> tasks.insertOccurrence(next)));
-      assertEquals(first.id(), tx.read(() -> tasks.findOccurrence("series-1", 3)).orElseThrow().id());
+      assertEquals(
+          first.id(), tx.read(() -> tasks.findOccurrence("series-1", 3)).orElseThrow().id());
     }
   }
 
@@ -154,19 +169,26 @@ class SchemaMigrationsIT {
           Map.of(
               "an unknown status", String.format(row, "'done'", "0", "NULL", "NULL", "1"),
               "a priority rank above high", String.format(row, "'open'", "4", "NULL", "NULL", "1"),
-              "a series without an occurrence", String.format(row, "'open'", "0", "'s'", "NULL", "1"),
+              "a series without an occurrence",
+                  String.format(row, "'open'", "0", "'s'", "NULL", "1"),
               "version 0", String.format(row, "'open'", "0", "NULL", "NULL", "0"));
       invalid.forEach(
           (what, sql) -> {
-            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> schema.execute(sql), what);
-            assertEquals("23514", ((SQLException) refused.getCause()).getSQLState(), what + ": " + refused.getMessage());
+            IllegalStateException refused =
+                assertThrows(IllegalStateException.class, () -> schema.execute(sql), what);
+            assertEquals(
+                "23514",
+                ((SQLException) refused.getCause()).getSQLState(),
+                what + ": " + refused.getMessage());
           });
     }
   }
 
   private static List<String> tables(PostgresSchema schema) {
     try (Connection c = schema.dataSource().getConnection();
-        var s = c.prepareStatement("SELECT tablename FROM pg_tables WHERE schemaname = ? ORDER BY tablename")) {
+        var s =
+            c.prepareStatement(
+                "SELECT tablename FROM pg_tables WHERE schemaname = ? ORDER BY tablename")) {
       s.setString(1, schema.name());
       List<String> names = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {

@@ -20,7 +20,8 @@ class SchemaMigrationsTest {
       assertEquals(64, m.checksum().length());
       String sql = m.sql().toUpperCase(Locale.ROOT);
       assertFalse(sql.contains("DROP TABLE"), "migrations never drop tables: V" + m.version());
-      assertFalse(sql.contains("CONCURRENTLY"), "migrations run in one transaction: V" + m.version());
+      assertFalse(
+          sql.contains("CONCURRENTLY"), "migrations run in one transaction: V" + m.version());
     }
   }
 }

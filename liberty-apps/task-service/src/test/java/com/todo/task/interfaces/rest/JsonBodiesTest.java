@@ -33,8 +33,12 @@ class JsonBodiesTest {
 
   @Test
   void refusesWhatIsNotExactlyOneJsonValue() {
-    for (String bad : new String[] {"", "{", "{\"a\":1,}", "{\"a\":1}{}", "{\"a\":1} x", "{\"a\":1,\"a\":2}", "nul"}) {
-      ValidationException e = assertThrows(ValidationException.class, () -> JsonBodies.read(in(bad), null), bad);
+    for (String bad :
+        new String[] {
+          "", "{", "{\"a\":1,}", "{\"a\":1}{}", "{\"a\":1} x", "{\"a\":1,\"a\":2}", "nul"
+        }) {
+      ValidationException e =
+          assertThrows(ValidationException.class, () -> JsonBodies.read(in(bad), null), bad);
       assertEquals("body", e.errors().get(0).field());
     }
   }

@@ -42,7 +42,8 @@ class SearchParametersTest {
     assertEquals(Set.of(Priority.HIGH, Priority.LOW, Priority.MEDIUM), q.priorities());
     assertEquals(Set.of("work", "home"), q.tags());
     assertEquals(Instant.parse("2030-02-01T00:00:00Z"), q.dueBefore());
-    assertEquals(Instant.parse("2029-12-31T23:00:00Z"), q.dueAfter(), "an unencoded + arrives as a space");
+    assertEquals(
+        Instant.parse("2029-12-31T23:00:00Z"), q.dueAfter(), "an unencoded + arrives as a space");
     assertEquals(200, q.limit());
   }
 
@@ -53,10 +54,18 @@ class SearchParametersTest {
             ValidationException.class,
             () ->
                 SearchParameters.parse(
-                    "x".repeat(501), List.of("done"), List.of("urgent"), List.of("t".repeat(51)),
-                    "soon", "later", "colour", "0", "garbage"));
+                    "x".repeat(501),
+                    List.of("done"),
+                    List.of("urgent"),
+                    List.of("t".repeat(51)),
+                    "soon",
+                    "later",
+                    "colour",
+                    "0",
+                    "garbage"));
     assertEquals(
-        List.of("q", "status", "priority", "tag", "dueBefore", "dueAfter", "sort", "limit", "cursor"),
+        List.of(
+            "q", "status", "priority", "tag", "dueBefore", "dueAfter", "sort", "limit", "cursor"),
         e.errors().stream().map(FieldError::field).toList());
     for (String limit : List.of("201", "-1", "ten", "1.5")) {
       assertThrows(
