@@ -31,8 +31,10 @@ final class Platform {
   static final Path DEV = Path.of(env("DEV_DIR"));
   static final String KAFKA =
       "127.0.0.1:" + System.getenv().getOrDefault("TODO_KAFKA_PORT", "9092");
+
+  /** The services of platform/services.tsv, in its order. */
   static final List<String> SERVICES =
-      List.of("task-service", "notification-service", "recurring-service", "realtime-service");
+      ServiceUnderTest.Definition.all().stream().map(ServiceUnderTest.Definition::name).toList();
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -47,16 +49,17 @@ final class Platform {
     return v;
   }
 
+  /** The ports of platform/services.tsv, the one place they are written. */
   static int appPort(String service) {
-    return 9080 + SERVICES.indexOf(service);
+    return ServiceUnderTest.Definition.of(service).appPort();
   }
 
   static int sidecarHttpPort(String service) {
-    return 3500 + SERVICES.indexOf(service);
+    return ServiceUnderTest.Definition.of(service).daprHttpPort();
   }
 
   static int sidecarGrpcPort(String service) {
-    return 3510 + SERVICES.indexOf(service);
+    return ServiceUnderTest.Definition.of(service).daprGrpcPort();
   }
 
   static String sidecar(String service) {
