@@ -163,14 +163,9 @@ final class Delivery {
         park(i, user, false);
         continue;
       }
-      Outcome outcome;
-      String failure = "the handler asked for a retry";
-      try {
-        outcome = handler.handle(event);
-      } catch (RuntimeException e) {
-        failure = e.toString();
-        outcome = Outcome.RETRY;
-      }
+      HandlerResult result = HandlerResult.of(handler, event);
+      Outcome outcome = result.outcome();
+      String failure = result.failure();
       switch (outcome) {
         case HANDLED -> {
           handled.add(i);

@@ -123,14 +123,9 @@ public class ParkedRetries {
         continue;
       }
       CloudEvent event = CloudEvent.fromJson(eventJson);
-      Outcome outcome;
-      String failure = "the handler asked for a retry";
-      try {
-        outcome = handler.handle(event);
-      } catch (RuntimeException e) {
-        failure = e.toString();
-        outcome = Outcome.RETRY;
-      }
+      HandlerResult result = HandlerResult.of(handler, event);
+      Outcome outcome = result.outcome();
+      String failure = result.failure();
       if (outcome == Outcome.RETRY && attempts + 1 < deliveryAttempts) {
         attempts++;
         int tried = attempts;
