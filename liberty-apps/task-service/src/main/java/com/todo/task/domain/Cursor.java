@@ -103,7 +103,9 @@ public record Cursor(String sort, List<Object> values, TaskId lastId) {
         if (rank < 0 || rank >= Priority.values().length) throw new IllegalArgumentException();
         return rank;
       case TITLE:
-        return ((JsonString) v).getString();
+        String title = ((JsonString) v).getString();
+        if (!StorableText.isStorable(title)) throw new IllegalArgumentException();
+        return title;
       default:
         throw new IllegalArgumentException();
     }

@@ -173,6 +173,11 @@ public final class TaskValidator {
       return null;
     }
     String text = s.getString();
+    Optional<String> unstorable = StorableText.problem(text);
+    if (unstorable.isPresent()) {
+      errors.add(field, unstorable.get());
+      return null;
+    }
     int length = text.codePointCount(0, text.length());
     if (length > max) {
       errors.add(field, "must be at most " + max + " characters, is " + length);
@@ -200,6 +205,11 @@ public final class TaskValidator {
       String field = "tags[" + i + "]";
       if (!(array.get(i) instanceof JsonString s)) {
         errors.add(field, "must be a string");
+        continue;
+      }
+      Optional<String> unstorable = StorableText.problem(s.getString());
+      if (unstorable.isPresent()) {
+        errors.add(field, unstorable.get());
         continue;
       }
       String tag = s.getString().toLowerCase(Locale.ROOT);
@@ -360,7 +370,11 @@ public final class TaskValidator {
       return null;
     }
     Optional<String> problem =
-        RecurrenceRuleCheck.problem(s.getString(), zone == null ? ZoneId.of("UTC") : zone, dueAt);
+        StorableText.problem(s.getString())
+            .or(
+                () ->
+                    RecurrenceRuleCheck.problem(
+                        s.getString(), zone == null ? ZoneId.of("UTC") : zone, dueAt));
     if (problem.isPresent()) {
       errors.add("recurrence.rule", problem.get());
       return null;

@@ -224,4 +224,26 @@ class TaskValidatorTest {
     for (int i = 0; i < n; i++) a.add(Json.createObjectBuilder().add("at", "2030-01-01T09:00:00Z"));
     return a.build().toString().replace('"', '\'');
   }
+
+  /** PostgreSQL refuses NUL in text and jsonb; UTF-8 cannot carry an unpaired surrogate. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{'title':'a\\u0000b'}                                       | title",
+        "{'title':'t','description':'\\u0000'}                       | description",
+        "{'title':'t','tags':['ok','x\\u0000']}                      | tags[1]",
+        "{'title':'\\ud800'}                                         | title",
+        "{'title':'x\\udc00y'}                                       | title",
+        "{'title':'t','description':'a\\ud83d'}                      | description",
+        "{'title':'t','recurrence':{'rule':'FREQ=DAILY\\u0000'}}     | recurrence.rule",
+      })
+  void unstorableTextIsRefusedNamingItsField(String body, String field) {
+    assertEquals(List.of(field), errors(body));
+  }
+
+  @Test
+  void pairedSurrogatesAreText() {
+    assertEquals("\uD83D\uDCDD notes", create("{'title':'\\ud83d\\udcdd notes'}").title());
+  }
 }

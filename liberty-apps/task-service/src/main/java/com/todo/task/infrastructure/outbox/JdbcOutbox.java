@@ -41,7 +41,7 @@ public class JdbcOutbox implements Outbox {
       s.setObject(6, event.time().atOffset(ZoneOffset.UTC));
       s.executeUpdate();
     } catch (SQLException e) {
-      throw new DatabaseException("outbox write of event " + event.id() + " failed", e);
+      throw new DatabaseException("outbox write of event " + event.id() + " failed", e, "body");
     }
   }
 

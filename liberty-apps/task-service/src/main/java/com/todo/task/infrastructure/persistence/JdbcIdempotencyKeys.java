@@ -42,7 +42,8 @@ public class JdbcIdempotencyKeys implements IdempotencyKeys {
         }
       }
     } catch (SQLException e) {
-      throw new DatabaseException("Idempotency-Key " + key + " could not be recorded", e);
+      throw new DatabaseException(
+          "Idempotency-Key " + key + " could not be recorded", e, "Idempotency-Key");
     }
   }
 }

@@ -98,7 +98,7 @@ public class JdbcTaskRepository implements TaskRepository {
             "task " + task.id() + " is not at version " + (task.version() - 1));
       }
     } catch (SQLException e) {
-      throw new DatabaseException("update of task " + task.id() + " failed", e);
+      throw new DatabaseException("update of task " + task.id() + " failed", e, "body");
     }
   }
 
@@ -129,7 +129,7 @@ public class JdbcTaskRepository implements TaskRepository {
         return tasks;
       }
     } catch (SQLException e) {
-      throw new DatabaseException("search of tasks failed", e);
+      throw new DatabaseException("search of tasks failed", e, "query");
     }
   }
 
@@ -168,7 +168,7 @@ public class JdbcTaskRepository implements TaskRepository {
       s.setObject(17, timestamp(task.completedAt()));
       return s.executeUpdate();
     } catch (SQLException e) {
-      throw new DatabaseException("insert of task " + task.id() + " failed", e);
+      throw new DatabaseException("insert of task " + task.id() + " failed", e, "body");
     }
   }
 

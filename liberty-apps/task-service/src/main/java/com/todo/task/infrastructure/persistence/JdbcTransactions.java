@@ -56,7 +56,13 @@ public class JdbcTransactions implements Transactions {
 
   private <T> T run(Start start, Supplier<T> work) {
     if (CURRENT.get() != null) throw new IllegalStateException("transactions do not nest");
-    try (Connection c = dataSource.getConnection()) {
+    Connection connection;
+    try {
+      connection = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw DatabaseException.unreachable("no connection to the database: " + e.getMessage(), e);
+    }
+    try (Connection c = connection) {
       c.setAutoCommit(false);
       CURRENT.set(c);
       try {

@@ -9,10 +9,15 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -54,18 +59,38 @@ public final class JsonBodies {
   }
 
   static JsonValue parse(byte[] bytes) {
-    try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(bytes))) {
+    String text = utf8(bytes);
+    try (JsonReader reader = READERS.createReader(new StringReader(text))) {
       JsonValue value = reader.readValue();
-      requireSingleValue(bytes);
+      requireSingleValue(text);
       return value;
     } catch (JsonException | IllegalStateException | NoSuchElementException e) {
       throw new ValidationException("body", "malformed JSON: " + e.getMessage());
     }
   }
 
+  /**
+   * JSON travels as UTF-8 (RFC 8259, 8.1). Decoded strictly: a lenient decoder would store U+FFFD
+   * in place of every malformed byte, silently changing what the client sent.
+   */
+  private static String utf8(byte[] bytes) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      return decoder.decode(in).toString();
+    } catch (CharacterCodingException e) {
+      throw new ValidationException(
+          "body", "not UTF-8: malformed bytes near offset " + in.position());
+    }
+  }
+
   /** A reader stops after the first value; anything but whitespace after it is malformed too. */
-  private static void requireSingleValue(byte[] bytes) {
-    try (JsonParser parser = JSON.createParser(new ByteArrayInputStream(bytes))) {
+  private static void requireSingleValue(String text) {
+    try (JsonParser parser = JSON.createParser(new StringReader(text))) {
       JsonParser.Event first = parser.next();
       if (first == JsonParser.Event.START_OBJECT) parser.skipObject();
       else if (first == JsonParser.Event.START_ARRAY) parser.skipArray();

@@ -5,6 +5,7 @@ import com.todo.task.domain.FieldError;
 import com.todo.task.domain.Priority;
 import com.todo.task.domain.SortKey;
 import com.todo.task.domain.Status;
+import com.todo.task.domain.StorableText;
 import com.todo.task.domain.TaskQuery;
 import com.todo.task.domain.TaskValidator;
 import com.todo.task.domain.ValidationException;
@@ -37,6 +38,7 @@ public final class SearchParameters {
     List<FieldError> errors = new ArrayList<>();
     if (q != null && q.length() > Q_MAX)
       errors.add(new FieldError("q", "at most " + Q_MAX + " characters"));
+    else StorableText.problem(q).ifPresent(p -> errors.add(new FieldError("q", p)));
 
     Set<Status> statuses = EnumSet.noneOf(Status.class);
     for (String s : nonEmpty(status)) {
@@ -55,6 +57,11 @@ public final class SearchParameters {
     Set<String> tags = new LinkedHashSet<>();
     for (String t : tag == null ? List.<String>of() : tag) {
       if (t == null || t.isEmpty()) continue;
+      Optional<String> unstorable = StorableText.problem(t);
+      if (unstorable.isPresent()) {
+        errors.add(new FieldError("tag", unstorable.get()));
+        continue;
+      }
       String lower = t.toLowerCase(Locale.ROOT);
       if (lower.codePointCount(0, lower.length()) > 50)
         errors.add(new FieldError("tag", "at most 50 characters"));

@@ -6,6 +6,7 @@ import com.todo.events.CloudEvent;
 import com.todo.task.application.Outcome;
 import com.todo.task.application.TaskNotFoundException;
 import com.todo.task.application.TaskService;
+import com.todo.task.domain.StorableText;
 import com.todo.task.domain.Task;
 import com.todo.task.domain.TaskId;
 import com.todo.task.domain.TaskJson;
@@ -69,6 +70,11 @@ public class TasksResource {
       throw new ValidationException(
           IDEMPOTENCY_KEY, "must be 1 to " + IDEMPOTENCY_KEY_MAX + " characters");
     }
+    StorableText.problem(idempotencyKey)
+        .ifPresent(
+            p -> {
+              throw new ValidationException(IDEMPOTENCY_KEY, p);
+            });
     Outcome outcome = service.create(userId, JsonBodies.read(body, contentLength), idempotencyKey);
     Task task = outcome.task();
     return Response.status(outcome.changed() ? Response.Status.CREATED : Response.Status.OK)

@@ -4,6 +4,7 @@ import com.todo.dapr.SidecarOnly;
 import com.todo.task.application.Outcome;
 import com.todo.task.application.TaskService;
 import com.todo.task.domain.FieldError;
+import com.todo.task.domain.StorableText;
 import com.todo.task.domain.Task;
 import com.todo.task.domain.TaskJson;
 import com.todo.task.domain.TaskValidator;
@@ -28,6 +29,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -73,6 +75,7 @@ public class OccurrencesEndpoint {
     if (seriesId.isBlank() || seriesId.length() > SERIES_ID_MAX) {
       errors.add(new FieldError("seriesId", "must be 1 to " + SERIES_ID_MAX + " characters"));
     }
+    StorableText.problem(seriesId).ifPresent(p -> errors.add(new FieldError("seriesId", p)));
     int occurrence = parseOccurrence(occurrenceText, errors);
     JsonValue value = JsonBodies.read(body, contentLength);
     if (!(value instanceof JsonObject json))
@@ -107,7 +110,12 @@ public class OccurrencesEndpoint {
 
   private static String userId(JsonObject json, List<FieldError> errors) {
     JsonValue v = json.get("userId");
-    if (v instanceof JsonString s && !s.getString().isBlank()) return s.getString();
+    if (v instanceof JsonString s && !s.getString().isBlank()) {
+      Optional<String> unstorable = StorableText.problem(s.getString());
+      if (unstorable.isEmpty()) return s.getString();
+      errors.add(new FieldError("userId", unstorable.get()));
+      return null;
+    }
     errors.add(new FieldError("userId", "required: the owner of the series"));
     return null;
   }

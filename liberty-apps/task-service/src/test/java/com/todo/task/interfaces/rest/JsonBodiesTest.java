@@ -42,4 +42,24 @@ class JsonBodiesTest {
       assertEquals("body", e.errors().get(0).field());
     }
   }
+
+  @Test
+  void refusesBytesThatAreNotUtf8() {
+    byte[][] bodies = {
+      {'{', '"', 't', '"', ':', '"', (byte) 0xC3, '"', '}'}, // truncated sequence
+      {'{', '"', 't', '"', ':', '"', (byte) 0xFF, '"', '}'}, // never valid
+      {'{', '"', 't', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'}, // surrogate
+      {'{', '"', 't', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'}, // overlong
+    };
+    for (byte[] body : bodies) {
+      ValidationException e =
+          assertThrows(
+              ValidationException.class,
+              () -> JsonBodies.read(new ByteArrayInputStream(body), null),
+              java.util.Arrays.toString(body));
+      assertEquals("body", e.errors().get(0).field());
+    }
+    JsonObject ok = (JsonObject) JsonBodies.read(in("{\"t\":\"Grüße \uD83D\uDCDD\"}"), null);
+    assertEquals("Grüße \uD83D\uDCDD", ok.getString("t"));
+  }
 }

@@ -74,4 +74,26 @@ class SearchParametersTest {
           limit);
     }
   }
+
+  @Test
+  void unstorableTextInQueryParametersIsRefused() {
+    ValidationException e =
+        assertThrows(
+            ValidationException.class,
+            () ->
+                SearchParameters.parse(
+                    "milk\u0000",
+                    null,
+                    null,
+                    List.of("ok", "a\u0000"),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null));
+    assertEquals(List.of("q", "tag"), e.errors().stream().map(FieldError::field).toList());
+    assertThrows(
+        ValidationException.class,
+        () -> SearchParameters.parse("\uD800", null, null, null, null, null, null, null, null));
+  }
 }
