@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -310,7 +311,9 @@ class TaskApiIT {
 
   /**
    * A change and its event commit together or not at all: a trigger refuses this user's outbox
-   * rows, so every write fails at its last statement, after the task was written.
+   * rows, so every write fails at its last statement, after the task was written. The trigger
+   * raises each class of SQLSTATE in turn, and the answer says whose fault it was: only a timeout,
+   * an overload or a lost database is a 503 worth retrying.
    */
   @Test
   void aChangeWhoseEventCannotBeStoredIsNotStoredEither() throws SQLException {
@@ -319,6 +322,15 @@ class TaskApiIT {
     JsonObject before = create(frank, "{\"title\":\"stays as it is\"}");
     String path = "/api/v1/tasks/" + before.getString("id");
     String fn = "it_refuse_" + UUID.randomUUID().toString().replace("-", "");
+    // SQLSTATE raised → status and problem type of the answer
+    Map<String, Map.Entry<Integer, String>> answers = new LinkedHashMap<>();
+    answers.put("57014", Map.entry(503, "unavailable")); // statement timeout
+    answers.put("40P01", Map.entry(503, "unavailable")); // deadlock
+    answers.put("53300", Map.entry(503, "unavailable")); // too many connections
+    answers.put("22021", Map.entry(400, "validation")); // a value the database cannot store
+    answers.put("23514", Map.entry(400, "validation")); // a check constraint
+    answers.put("23505", Map.entry(409, "conflict")); // a unique constraint
+    answers.put("P0001", Map.entry(500, "internal")); // anything else: a bug
     try (Connection db =
             DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:"
@@ -327,31 +339,50 @@ class TaskApiIT {
                 "todo",
                 "todo");
         Statement sql = db.createStatement()) {
-      sql.execute(
-          "CREATE FUNCTION "
-              + fn
-              + "() RETURNS trigger LANGUAGE plpgsql AS"
-              + " $$BEGIN RAISE EXCEPTION 'outbox row refused by the test'; END$$");
-      sql.execute(
-          "CREATE TRIGGER "
-              + fn
-              + " BEFORE INSERT ON outbox FOR EACH ROW"
-              + " WHEN (NEW.user_id = '"
-              + user
-              + "') EXECUTE FUNCTION "
-              + fn
-              + "()");
       try {
-        HttpResponse<String> created =
-            call(frank, "POST", "/api/v1/tasks", "{\"title\":\"never stored\"}", Map.of());
-        assertEquals(503, created.statusCode(), created.body());
-        HttpResponse<String> patched =
-            call(
-                frank, "PATCH", path, "{\"title\":\"never changed\"}", Map.of("If-Match", "\"1\""));
-        assertEquals(503, patched.statusCode(), patched.body());
+        for (var answer : answers.entrySet()) {
+          String state = answer.getKey();
+          sql.execute(
+              "CREATE OR REPLACE FUNCTION "
+                  + fn
+                  + "() RETURNS trigger LANGUAGE plpgsql AS"
+                  + " $$BEGIN RAISE EXCEPTION 'outbox row refused by the test' USING ERRCODE = '"
+                  + state
+                  + "'; END$$");
+          if (state.equals("57014")) {
+            sql.execute(
+                "CREATE TRIGGER "
+                    + fn
+                    + " BEFORE INSERT ON outbox FOR EACH ROW"
+                    + " WHEN (NEW.user_id = '"
+                    + user
+                    + "') EXECUTE FUNCTION "
+                    + fn
+                    + "()");
+          }
+          int status = answer.getValue().getKey();
+          String type = "urn:todo:problem:" + answer.getValue().getValue();
+          HttpResponse<String> created =
+              call(frank, "POST", "/api/v1/tasks", "{\"title\":\"never stored\"}", Map.of());
+          assertEquals(status, created.statusCode(), state + ": " + created.body());
+          assertEquals(
+              type, ServiceUnderTest.json(created.body()).getString("type"), state + " type");
+          assertEquals(
+              status == 503,
+              created.headers().firstValue("Retry-After").isPresent(),
+              state + ": Retry-After only on 503");
+          HttpResponse<String> patched =
+              call(
+                  frank,
+                  "PATCH",
+                  path,
+                  "{\"title\":\"never changed\"}",
+                  Map.of("If-Match", "\"1\""));
+          assertEquals(status, patched.statusCode(), state + ": " + patched.body());
+        }
       } finally {
-        sql.execute("DROP TRIGGER " + fn + " ON outbox");
-        sql.execute("DROP FUNCTION " + fn + "()");
+        sql.execute("DROP TRIGGER IF EXISTS " + fn + " ON outbox");
+        sql.execute("DROP FUNCTION IF EXISTS " + fn + "()");
       }
       try (ResultSet rs =
           sql.executeQuery(
