@@ -274,7 +274,20 @@ public class DaprSidecar implements ConsumerState {
   @Timeout(5000)
   @Retry(maxRetries = 2, delay = 200, jitter = 100)
   public void scheduleJob(String name, String dueTime, String schedule, JsonObject data) {
+    scheduleJob(name, dueTime, schedule, data, null);
+  }
+
+  /**
+   * As {@link #scheduleJob(String, String, String, JsonObject)}, with a failure policy for the
+   * callback (e.g. {@code {"constant": {"interval": "2s", "maxRetries": 30}}}; null: Dapr's
+   * default, 3 retries 1 s apart).
+   */
+  @Timeout(5000)
+  @Retry(maxRetries = 2, delay = 200, jitter = 100)
+  public void scheduleJob(
+      String name, String dueTime, String schedule, JsonObject data, JsonObject failurePolicy) {
     JsonObjectBuilder job = JSON.createObjectBuilder().add("overwrite", true);
+    if (failurePolicy != null) job.add("failurePolicy", failurePolicy);
     if (dueTime != null) job.add("dueTime", dueTime);
     if (schedule != null) job.add("schedule", schedule);
     if (data != null) job.add("data", data);

@@ -156,6 +156,32 @@ public class SequenceGuard {
     }
   }
 
+  /**
+   * Changes the state of an aggregate outside its events (a job that fired, a user's action),
+   * keeping the applied sequence; with the ETag read, so a concurrent change makes it read again.
+   *
+   * @param change the new state from the current one; null to leave it as it is
+   * @return the state written, or empty when there is no such aggregate or nothing changed
+   */
+  public Optional<JsonObject> update(
+      String key, java.util.function.UnaryOperator<JsonObject> change) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<StateEntry> stored = state.getState(key);
+      if (stored.isEmpty()) return Optional.empty();
+      Applied before = Applied.parse(key, stored.get().json());
+      if (before.state() == null) return Optional.empty();
+      JsonObject next = change.apply(before.state());
+      if (next == null) return Optional.empty();
+      Applied after = new Applied(before.sequence(), before.eventId(), before.type(), next);
+      if (state.saveState(key, after.toJson().toString(), stored.get().etag(), false)) {
+        return Optional.of(next);
+      }
+      if (attempt == ATTEMPTS) {
+        throw new SidecarException(key + ": lost " + ATTEMPTS + " writes to concurrent ones");
+      }
+    }
+  }
+
   /** What was applied to an aggregate, or empty when nothing was. */
   public Optional<Applied> read(String key) {
     return state.getState(key).map(e -> Applied.parse(key, e.json()));

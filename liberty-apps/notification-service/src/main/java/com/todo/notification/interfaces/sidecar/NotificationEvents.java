@@ -8,9 +8,9 @@ import static com.todo.events.EventType.TASK_REOPENED;
 import static com.todo.events.EventType.TASK_UPDATED;
 
 import com.todo.dapr.EventHandler;
-import com.todo.dapr.SequenceGuard;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
+import com.todo.notification.application.ReminderService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.EnumSet;
@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * What notification-service does with the events of its subscriptions
- * (dapr-config/resources/subscription-notification-service.yaml), delivered by dapr-client's
- * EventRoutes.
+ * (dapr-config/resources/subscription-notification-service.yaml): task changes move its reminders;
+ * a client's acknowledgement marks a firing delivered.
  */
 @ApplicationScoped
 public class NotificationEvents implements EventHandler {
@@ -33,7 +33,7 @@ public class NotificationEvents implements EventHandler {
           TASK_DELETED,
           REMINDER_DELIVERED);
 
-  @Inject SequenceGuard guard;
+  @Inject ReminderService reminders;
 
   @Override
   public Set<EventType> handles() {
@@ -42,10 +42,8 @@ public class NotificationEvents implements EventHandler {
 
   @Override
   public Outcome handle(CloudEvent event) {
-    // Reminders are not built yet (README.md): each change is only applied, once and in sequence
-    // order, to
-    // a count of the changes of its aggregate.
-    guard.apply(SequenceGuard.aggregateKey(event), event, SequenceGuard.COUNT_CHANGES);
+    if (REMINDER_DELIVERED.type().equals(event.type())) reminders.onDelivered(event);
+    else reminders.onTaskEvent(event);
     return Outcome.HANDLED;
   }
 }

@@ -1,0 +1,347 @@
+package com.todo.notification.application;
+
+import static com.todo.events.Jsonp.JSON;
+
+import com.todo.dapr.DaprSidecar;
+import com.todo.dapr.SequenceGuard;
+import com.todo.events.CloudEvent;
+import com.todo.events.EventType;
+import com.todo.events.Topic;
+import com.todo.notification.domain.ReminderStatus;
+import com.todo.notification.domain.TaskReminders;
+import com.todo.notification.domain.TaskReminders.JobChange;
+import com.todo.notification.domain.TaskReminders.Reminder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Reminders follow their tasks: each task's reminders live in the state store under the sequence
+ * guard's key of the task ({@code applied|task|<id>}, {@link TaskReminders}), one Dapr job per
+ * reminder ({@code reminder-<id>}) fires it, and the events that announce each change are stored
+ * with the change and published after it. A user's reminder ids are indexed under {@code
+ * reminders|<user>} for listing and snoozing.
+ */
+@ApplicationScoped
+public class ReminderService {
+
+  private static final Logger LOG = Logger.getLogger(ReminderService.class.getName());
+
+  /** The job callbacks' retries: a 5xx answer is delivered again for about a minute. */
+  private static final JsonObject FAILURE_POLICY =
+      JSON.createObjectBuilder()
+          .add("constant", JSON.createObjectBuilder().add("interval", "2s").add("maxRetries", 30))
+          .build();
+
+  @Inject SequenceGuard guard;
+  @Inject DaprSidecar sidecar;
+
+  /** How late a reminder may still be scheduled and fire at once; later, it fails as missed. */
+  @Inject
+  @ConfigProperty(name = "reminders.grace", defaultValue = "PT1M")
+  Duration grace;
+
+  /** How long a triggered reminder waits for a client's acknowledgement before it fails. */
+  @Inject
+  @ConfigProperty(name = "reminders.delivery-window", defaultValue = "PT10M")
+  Duration deliveryWindow;
+
+  Clock clock = Clock.systemUTC();
+
+  static String taskKey(String taskId) {
+    return "applied|task|" + taskId;
+  }
+
+  static String indexKey(String user) {
+    return "reminders|" + user;
+  }
+
+  static String fireJob(String reminderId) {
+    return "reminder-" + reminderId;
+  }
+
+  static String deliveryJob(String reminderId) {
+    return "reminder-" + reminderId + "-delivery";
+  }
+
+  // --- task events -----------------------------------------------------------------------------
+
+  /** A task event: its reminders are scheduled, moved or cancelled. */
+  public void onTaskEvent(CloudEvent event) {
+    JsonObject data = event.data();
+    boolean deleted = EventType.TASK_DELETED.type().equals(event.type());
+    String taskId = data.getString("id");
+    String key = taskKey(taskId);
+    if (deleted ? guard.read(key).isEmpty() : !concernsReminders(data)) return;
+    Instant now = clock.instant();
+    List<JobChange> jobs = new ArrayList<>();
+    SequenceGuard.Result result =
+        guard.apply(
+            key,
+            event,
+            before -> {
+              TaskReminders t =
+                  before == null
+                      ? TaskReminders.none(taskId, event.userId())
+                      : TaskReminders.fromJson(before);
+              jobs.clear();
+              jobs.addAll(deleted ? t.deleted(now) : t.follow(data, now, grace));
+              return t.toJson();
+            });
+    Optional<TaskReminders> stored = guard.read(key).map(a -> TaskReminders.fromJson(a.state()));
+    if (stored.isEmpty()) return;
+    if (result == SequenceGuard.Result.STALE) {
+      // the same event again after a failure past its write: bring the jobs in line with the state
+      boolean sameEvent = guard.read(key).map(a -> a.eventId().equals(event.id())).orElse(false);
+      if (!sameEvent) return;
+      jobs.clear();
+      for (Reminder r : stored.get().reminders()) {
+        jobs.add(new JobChange(r.id(), r.status().waiting() ? r.fireAt() : null));
+      }
+    }
+    index(stored.get());
+    for (JobChange job : jobs) run(stored.get(), job);
+    publishPending(key);
+  }
+
+  /** Whether a task event can change reminders: the task has some, or its reminders changed. */
+  static boolean concernsReminders(JsonObject task) {
+    boolean has = task.get("reminders") instanceof JsonArray list && !list.isEmpty();
+    boolean changed =
+        task.get("changed") instanceof JsonArray c && c.contains(JSON.createValue("reminders"));
+    return has || changed;
+  }
+
+  /** A client acknowledged a firing ({@code reminder.delivered.v1}). */
+  public void onDelivered(CloudEvent event) {
+    JsonObject data = event.data();
+    String reminderId = data.getString("reminderId");
+    Instant at = Instant.parse(data.getString("deliveredAt"));
+    guard.update(
+        taskKey(data.getString("taskId")),
+        state -> {
+          TaskReminders t = TaskReminders.fromJson(state);
+          return t.delivered(reminderId, at) ? t.toJson() : null;
+        });
+  }
+
+  // --- jobs ----------------------------------------------------------------------------------
+
+  /** The job of a reminder fired: it is triggered if it still waits for that instant. */
+  public void fire(JsonObject job) {
+    String taskId = job.getString("taskId");
+    String reminderId = job.getString("reminderId");
+    Instant fireAt = Instant.parse(job.getString("fireAt"));
+    Instant now = clock.instant();
+    boolean[] triggered = {false};
+    String key = taskKey(taskId);
+    guard.update(
+        key,
+        state -> {
+          TaskReminders t = TaskReminders.fromJson(state);
+          JsonObject before = t.toJson();
+          triggered[0] = t.fire(reminderId, fireAt, now);
+          JsonObject after = t.toJson();
+          return after.equals(before) ? null : after;
+        });
+    if (!triggered[0]) {
+      LOG.fine(() -> "job of reminder " + reminderId + " for " + fireAt + " is stale: ignored");
+      return;
+    }
+    TaskReminders t = guard.read(key).map(a -> TaskReminders.fromJson(a.state())).orElseThrow();
+    Reminder r = t.reminder(reminderId).orElseThrow();
+    JsonObject check =
+        JSON.createObjectBuilder(jobData(t, reminderId, fireAt))
+            .add("firedAt", r.firedAt().toString())
+            .build();
+    sidecar.scheduleJob(
+        deliveryJob(reminderId),
+        r.firedAt().plus(deliveryWindow).toString(),
+        null,
+        check,
+        FAILURE_POLICY);
+    publishPending(key);
+  }
+
+  /** The delivery window of a firing ended: unacknowledged, it failed ({@code undelivered}). */
+  public void checkDelivery(JsonObject job) {
+    String key = taskKey(job.getString("taskId"));
+    String reminderId = job.getString("reminderId");
+    Instant firedAt = Instant.parse(job.getString("firedAt"));
+    Instant now = clock.instant();
+    guard.update(
+        key,
+        state -> {
+          TaskReminders t = TaskReminders.fromJson(state);
+          return t.undelivered(reminderId, firedAt, now) ? t.toJson() : null;
+        });
+    publishPending(key);
+  }
+
+  // --- the user's actions --------------------------------------------------------------------
+
+  /** A reminder of the user, as the REST API shows it. */
+  public record View(TaskReminders task, Reminder reminder) {}
+
+  /**
+   * Fires the user's reminder again {@code delay} from now.
+   *
+   * @return empty when the user has no such reminder
+   * @throws IllegalStateException when it cannot be snoozed (its task is closed, it was cancelled)
+   */
+  public Optional<View> snooze(String user, String reminderId, Duration delay) {
+    Optional<String> taskId = taskOf(user, reminderId);
+    if (taskId.isEmpty()) return Optional.empty();
+    String key = taskKey(taskId.get());
+    Instant now = clock.instant();
+    JobChange[] job = {null};
+    Optional<JsonObject> written =
+        guard.update(
+            key,
+            state -> {
+              TaskReminders t = TaskReminders.fromJson(state);
+              if (!user.equals(t.userId())) return null;
+              job[0] = t.snooze(reminderId, delay, now).orElse(null);
+              return job[0] == null ? null : t.toJson();
+            });
+    if (written.isEmpty()) {
+      boolean exists =
+          guard
+              .read(key)
+              .map(a -> TaskReminders.fromJson(a.state()))
+              .filter(t -> user.equals(t.userId()) && t.reminder(reminderId).isPresent())
+              .isPresent();
+      if (!exists) return Optional.empty();
+      throw new IllegalStateException(
+          "reminder " + reminderId + " cannot be snoozed: its task is closed or it was cancelled");
+    }
+    TaskReminders t = TaskReminders.fromJson(written.get());
+    run(t, job[0]);
+    publishPending(key);
+    return Optional.of(new View(t, t.reminder(reminderId).orElseThrow()));
+  }
+
+  /** The user's reminders with {@code status} (all when null), by instant then id. */
+  public List<View> list(String user, ReminderStatus status) {
+    Map<String, String> index = readIndex(user);
+    Set<String> taskIds = new LinkedHashSet<>(index.values());
+    List<View> views = new ArrayList<>();
+    if (taskIds.isEmpty()) return views;
+    List<String> keys = taskIds.stream().map(ReminderService::taskKey).toList();
+    for (JsonValue v : sidecar.readStates(keys).values()) {
+      JsonValue state = v.asJsonObject().get("state");
+      if (!(state instanceof JsonObject s)) continue;
+      TaskReminders t = TaskReminders.fromJson(s);
+      if (!user.equals(t.userId())) continue;
+      for (Reminder r : t.reminders()) {
+        if (status == null || r.status() == status) views.add(new View(t, r));
+      }
+    }
+    views.sort(
+        java.util.Comparator.comparing((View v) -> v.reminder().fireAt())
+            .thenComparing(v -> v.reminder().id()));
+    return views;
+  }
+
+  // --- state around the changes --------------------------------------------------------------
+
+  private void run(TaskReminders t, JobChange job) {
+    if (job.fireAt() == null) {
+      sidecar.deleteJob(fireJob(job.reminderId()));
+      return;
+    }
+    sidecar.scheduleJob(
+        fireJob(job.reminderId()),
+        job.fireAt().toString(),
+        null,
+        jobData(t, job.reminderId(), job.fireAt()),
+        FAILURE_POLICY);
+  }
+
+  private static JsonObject jobData(TaskReminders t, String reminderId, Instant fireAt) {
+    return JSON.createObjectBuilder()
+        .add("userId", t.userId())
+        .add("taskId", t.taskId())
+        .add("reminderId", reminderId)
+        .add("fireAt", fireAt.toString())
+        .build();
+  }
+
+  /**
+   * Publishes the events stored with the task's changes, then forgets them. Their ids are derived
+   * from what they describe, so one published twice after a failure here is a duplicate consumers
+   * recognise.
+   */
+  private void publishPending(String key) {
+    Optional<TaskReminders> t = guard.read(key).map(a -> TaskReminders.fromJson(a.state()));
+    if (t.isEmpty() || t.get().pending().isEmpty()) return;
+    List<String> published = new ArrayList<>();
+    for (JsonObject event : t.get().pending()) {
+      sidecar.publishJson(Topic.REMINDER_EVENTS.topicName(), t.get().userId(), event.toString());
+      published.add(event.getString("id"));
+    }
+    guard.update(
+        key,
+        state -> {
+          TaskReminders now = TaskReminders.fromJson(state);
+          now.published(published);
+          return now.toJson();
+        });
+  }
+
+  /** Adds the task's reminder ids to its user's index, where they are not yet. */
+  private void index(TaskReminders t) {
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      var stored = sidecar.getState(indexKey(t.userId()));
+      Map<String, String> index =
+          stored.map(e -> parseIndex(e.json())).orElseGet(LinkedHashMap::new);
+      boolean changed = false;
+      for (Reminder r : t.reminders()) changed |= index.putIfAbsent(r.id(), t.taskId()) == null;
+      if (!changed) return;
+      var json = JSON.createObjectBuilder();
+      index.forEach(json::add);
+      String value = JSON.createObjectBuilder().add("reminders", json).build().toString();
+      boolean written =
+          stored.isPresent()
+              ? sidecar.saveState(indexKey(t.userId()), value, stored.get().etag(), false)
+              : sidecar.saveState(indexKey(t.userId()), value, null, true);
+      if (written) return;
+    }
+    throw new IllegalStateException("the reminder index of " + t.userId() + " keeps changing");
+  }
+
+  private Optional<String> taskOf(String user, String reminderId) {
+    return Optional.ofNullable(readIndex(user).get(reminderId));
+  }
+
+  private Map<String, String> readIndex(String user) {
+    return sidecar
+        .getState(indexKey(user))
+        .map(e -> parseIndex(e.json()))
+        .orElseGet(LinkedHashMap::new);
+  }
+
+  private static Map<String, String> parseIndex(String json) {
+    Map<String, String> index = new LinkedHashMap<>();
+    JsonObject o = JSON.createReader(new StringReader(json)).readObject();
+    o.getJsonObject("reminders")
+        .forEach((id, task) -> index.put(id, ((JsonString) task).getString()));
+    return index;
+  }
+}
