@@ -32,8 +32,19 @@ class ConsumerRulesIT {
       List.of("notification-service", "recurring-service", "realtime-service");
   private static final String CREATED = "com.todo.task.created.v1";
 
+  /**
+   * A task.created event of a task with a reminder an hour ahead: notification-service acts only on
+   * tasks with reminders.
+   */
   private static JsonObject created(String user) {
-    return SampleEvents.event(CREATED, user, SampleEvents.task(UUID.randomUUID().toString(), user));
+    JsonObject task = SampleEvents.task(UUID.randomUUID().toString(), user);
+    var reminder =
+        Json.createObjectBuilder()
+            .add("id", UUID.randomUUID().toString())
+            .add("at", java.time.Instant.now().plusSeconds(3600).toString());
+    var data =
+        Json.createObjectBuilder(task).add("reminders", Json.createArrayBuilder().add(reminder));
+    return SampleEvents.event(CREATED, user, data.build());
   }
 
   private static JsonObject with(JsonObject event, String attribute, String value) {

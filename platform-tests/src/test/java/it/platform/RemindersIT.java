@@ -1,0 +1,360 @@
+package it.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.todo.events.EventSchemas;
+import com.todo.events.EventType;
+import it.support.SampleEvents;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reminders as users rely on them, observed from outside: tasks made through task-service's REST
+ * API, the reminder events on Kafka ({@code reminder-events}), notification-service's REST API.
+ * Everything real: the sidecars, the Dapr scheduler, Kafka, Redis, PostgreSQL.
+ */
+class RemindersIT {
+
+  private static final String TRIGGERED = "com.todo.reminder.triggered.v1";
+  private static final String SCHEDULED = "com.todo.reminder.scheduled.v1";
+
+  private final TaskApi api = new TaskApi("reminders-" + UUID.randomUUID());
+
+  private static Instant inSeconds(long s) {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(s);
+  }
+
+  private JsonObject taskWith(Instant dueAt, String reminders) {
+    return api.create(
+        "{\"title\":\"Pay rent\",\"dueAt\":\"" + dueAt + "\",\"reminders\":[" + reminders + "]}");
+  }
+
+  private static String reminderId(JsonObject task, int i) {
+    return task.getJsonArray("reminders").getJsonObject(i).getString("id");
+  }
+
+  /** The reminder events of one reminder among what arrived, of one type. */
+  private static List<JsonObject> events(
+      List<ConsumerRecord<String, String>> seen, String reminderId, String type) {
+    return seen.stream()
+        .map(r -> Platform.json(r.value()))
+        .filter(e -> type.equals(e.getString("type")))
+        .filter(e -> reminderId.equals(e.getJsonObject("data").getString("reminderId")))
+        .toList();
+  }
+
+  private static List<JsonObject> awaitEvents(
+      KafkaTopic topic, String reminderId, String type, Duration timeout) {
+    return events(
+        topic.poll(timeout, seen -> !events(seen, reminderId, type).isEmpty()), reminderId, type);
+  }
+
+  /** Everything that arrives within {@code period}, as a whole. */
+  private static List<ConsumerRecord<String, String>> settle(KafkaTopic topic, Duration period) {
+    return topic.poll(period, seen -> false);
+  }
+
+  private HttpResponse<String> reminders(String query) {
+    return Platform.send(
+        HttpRequest.newBuilder(
+                URI.create(Platform.app("notification-service") + "/api/v1/reminders" + query))
+            .header("Authorization", "Bearer " + api.token())
+            .GET());
+  }
+
+  private String statusOf(String reminderId) {
+    HttpResponse<String> r = reminders("");
+    assertEquals(200, r.statusCode(), r.body());
+    for (JsonValue v : Platform.json(r.body()).getJsonArray("items")) {
+      if (v.asJsonObject().getString("id").equals(reminderId)) {
+        return v.asJsonObject().getString("status");
+      }
+    }
+    return "none";
+  }
+
+  private void awaitStatus(String reminderId, String status) {
+    Platform.awaitTrue(
+        Duration.ofSeconds(30),
+        "reminder " + reminderId + " to be " + status,
+        () -> status.equals(statusOf(reminderId)));
+  }
+
+  private HttpResponse<String> snooze(TaskApi who, String reminderId, String body) {
+    return Platform.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    Platform.app("notification-service")
+                        + "/api/v1/reminders/"
+                        + reminderId
+                        + "/snooze"))
+            .header("Authorization", "Bearer " + who.token())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  @Test
+  void aReminderFiresOnceNeverEarlyAndItsEventsKeepTheContract() {
+    try (KafkaTopic events = new KafkaTopic("reminder-events")) {
+      Instant at = inSeconds(4);
+      JsonObject task = taskWith(at.plusSeconds(3600), "{\"at\":\"" + at + "\"}");
+      String id = reminderId(task, 0);
+
+      List<JsonObject> fired = awaitEvents(events, id, TRIGGERED, Duration.ofSeconds(60));
+      var all = settle(events, Duration.ofSeconds(3));
+
+      assertEquals(1, events(all, id, TRIGGERED).size(), "fired once");
+      assertEquals(1, events(all, id, SCHEDULED).size(), "scheduled once");
+      JsonObject data = fired.get(0).getJsonObject("data");
+      assertFalse(Instant.parse(data.getString("firedAt")).isBefore(at), "fired early: " + data);
+      assertEquals(at.toString(), data.getString("fireAt"));
+      assertEquals(task.getString("id"), data.getString("taskId"));
+      assertEquals("Pay rent", data.getString("title"));
+      for (var r : all) {
+        JsonObject e = Platform.json(r.value());
+        if (!id.equals(e.getJsonObject("data").getString("reminderId", ""))) continue;
+        EventType type = EventType.of(e.getString("type")).orElseThrow();
+        assertEquals(List.of(), EventSchemas.violations(type, e.getJsonObject("data")));
+        assertEquals(api.user, r.key(), "partition key: the user");
+      }
+      awaitStatus(id, "triggered");
+    }
+  }
+
+  @Test
+  void aMovedDueDateMovesTheReminderAndARemovedOneIsCancelled() {
+    try (KafkaTopic events = new KafkaTopic("reminder-events")) {
+      // fires 5 s from now, until the due date moves 4 s later
+      JsonObject task =
+          taskWith(inSeconds(3605), "{\"before\":\"PT1H\"},{\"at\":\"" + inSeconds(6) + "\"}");
+      String moved = reminderId(task, 0);
+      String removed = reminderId(task, 1);
+      Instant newDue = inSeconds(3609);
+      String keep = "{\"id\":\"" + moved + "\",\"before\":\"PT1H\"}";
+      HttpResponse<String> patch =
+          api.call(
+              "PATCH",
+              "/tasks/" + task.getString("id"),
+              "{\"dueAt\":\"" + newDue + "\",\"reminders\":[" + keep + "]}");
+      assertEquals(200, patch.statusCode(), patch.body());
+
+      List<JsonObject> fired = awaitEvents(events, moved, TRIGGERED, Duration.ofSeconds(60));
+      var all = settle(events, Duration.ofSeconds(3));
+
+      assertEquals(
+          newDue.minusSeconds(3600).toString(),
+          fired.get(0).getJsonObject("data").getString("fireAt"));
+      assertEquals(1, events(all, moved, TRIGGERED).size(), "the old instant stayed silent");
+      assertEquals(List.of(), events(all, removed, TRIGGERED), "the removed reminder fired");
+      assertEquals("cancelled", statusOf(removed));
+    }
+  }
+
+  @Test
+  void completedOrDeletedBeforeTheInstantStaysSilentAndReopenedFiresWhatIsStillAhead() {
+    try (KafkaTopic events = new KafkaTopic("reminder-events")) {
+      JsonObject completed = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(5) + "\"}");
+      JsonObject deleted = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(5) + "\"}");
+      JsonObject reopened = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(8) + "\"}");
+      String tid = completed.getString("id");
+      assertEquals(200, api.call("POST", "/tasks/" + tid + "/complete", null).statusCode());
+      assertEquals(204, api.call("DELETE", "/tasks/" + deleted.getString("id"), null).statusCode());
+      String rid = reopened.getString("id");
+      assertEquals(200, api.call("POST", "/tasks/" + rid + "/complete", null).statusCode());
+      assertEquals(200, api.call("POST", "/tasks/" + rid + "/reopen", null).statusCode());
+
+      awaitEvents(events, reminderId(reopened, 0), TRIGGERED, Duration.ofSeconds(60));
+      var all = settle(events, Duration.ofSeconds(3));
+
+      assertEquals(List.of(), events(all, reminderId(completed, 0), TRIGGERED));
+      assertEquals(List.of(), events(all, reminderId(deleted, 0), TRIGGERED));
+      assertEquals(1, events(all, reminderId(reopened, 0), TRIGGERED).size());
+      assertEquals("cancelled", statusOf(reminderId(completed, 0)));
+    }
+  }
+
+  @Test
+  void aReminderFiresOnceWhenNotificationServiceWasDownAtItsInstant() {
+    try (KafkaTopic events = new KafkaTopic("reminder-events")) {
+      JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(6) + "\"}");
+      String id = reminderId(task, 0);
+      awaitEvents(events, id, SCHEDULED, Duration.ofSeconds(30));
+      Platform.dev("stop", "notification-service");
+      try {
+        settle(events, Duration.ofSeconds(8)); // its instant passes while it is down
+        assertEquals(List.of(), events(settle(events, Duration.ZERO), id, TRIGGERED));
+      } finally {
+        Platform.dev("start", "notification-service");
+      }
+      awaitEvents(events, id, TRIGGERED, Duration.ofSeconds(90));
+      var all = settle(events, Duration.ofSeconds(3));
+      assertEquals(1, events(all, id, TRIGGERED).size());
+    }
+  }
+
+  @Test
+  void theSameTaskEventTwiceMakesOneJobAndOneScheduledEvent() {
+    String user = api.user;
+    String rid = UUID.randomUUID().toString();
+    Instant at = inSeconds(5);
+    var data =
+        Json.createObjectBuilder(SampleEvents.task(UUID.randomUUID().toString(), user))
+            .add(
+                "reminders",
+                Json.createArrayBuilder()
+                    .add(Json.createObjectBuilder().add("id", rid).add("at", at.toString())))
+            .build();
+    JsonObject event = SampleEvents.event("com.todo.task.created.v1", user, data);
+    try (KafkaTopic events = new KafkaTopic("reminder-events")) {
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<String> r =
+            Platform.sidecarCall(
+                "task-service",
+                "POST",
+                "/v1.0/publish/pubsub/task-events?metadata.partitionKey=" + user,
+                event.toString(),
+                "application/cloudevents+json");
+        assertEquals(204, r.statusCode(), r.body());
+      }
+      awaitEvents(events, rid, TRIGGERED, Duration.ofSeconds(60));
+      var all = settle(events, Duration.ofSeconds(3));
+      assertEquals(1, events(all, rid, SCHEDULED).size());
+      assertEquals(1, events(all, rid, TRIGGERED).size());
+    }
+  }
+
+  @Test
+  void snoozeFiresAgainAfterItsDurationOnlyForItsOwnerAndWithinItsBounds() {
+    try (KafkaTopic events = new KafkaTopic("reminder-events")) {
+      JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(3) + "\"}");
+      String id = reminderId(task, 0);
+      awaitEvents(events, id, TRIGGERED, Duration.ofSeconds(60));
+      awaitStatus(id, "triggered");
+
+      TaskApi other = new TaskApi("other-" + UUID.randomUUID());
+      assertEquals(404, snooze(other, id, "{\"for\":\"PT10M\"}").statusCode());
+      assertEquals(
+          404, snooze(api, UUID.randomUUID().toString(), "{\"for\":\"PT10M\"}").statusCode());
+      for (String bad :
+          List.of(
+              "{\"for\":\"PT10S\"}",
+              "{\"for\":\"P30D\"}",
+              "{\"for\":\"soon\"}",
+              "{}",
+              "[1]",
+              "{")) {
+        HttpResponse<String> r = snooze(api, id, bad);
+        assertEquals(400, r.statusCode(), bad + ": " + r.body());
+        assertTrue(
+            r.headers()
+                .firstValue("Content-Type")
+                .orElse("")
+                .startsWith("application/problem+json"));
+      }
+      Instant before = Instant.now();
+      HttpResponse<String> ok = snooze(api, id, "{\"for\":\"PT1M\"}");
+      assertEquals(200, ok.statusCode(), ok.body());
+      assertEquals("snoozed", Platform.json(ok.body()).getString("status"));
+
+      List<JsonObject> fired =
+          awaitEvents(
+              events,
+              id,
+              TRIGGERED,
+              Duration.ofSeconds(100)); // the first firing is already among them
+      Platform.awaitTrue(
+          Duration.ofSeconds(100),
+          "the snoozed reminder to fire again",
+          () -> events(settle(events, Duration.ofMillis(500)), id, TRIGGERED).size() >= 2);
+      JsonObject again = events(settle(events, Duration.ZERO), id, TRIGGERED).get(1);
+      Instant firedAt = Instant.parse(again.getJsonObject("data").getString("firedAt"));
+      assertFalse(firedAt.isBefore(before.plusSeconds(60)), "fired before its snooze ended");
+      assertFalse(fired.isEmpty());
+    }
+  }
+
+  @Test
+  void theReminderListShowsOnlyTheCallersRemindersAndTheirStatus() {
+    JsonObject task =
+        taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(3) + "\"},{\"before\":\"PT10M\"}");
+    String fires = reminderId(task, 0);
+    String waits = reminderId(task, 1);
+    awaitStatus(waits, "scheduled");
+    awaitStatus(fires, "triggered");
+
+    HttpResponse<String> scheduled = reminders("?status=scheduled");
+    assertEquals(200, scheduled.statusCode(), scheduled.body());
+    var items = Platform.json(scheduled.body()).getJsonArray("items");
+    assertEquals(1, items.size(), scheduled.body());
+    assertEquals(waits, items.getJsonObject(0).getString("id"));
+
+    HttpResponse<String> paged = reminders("?limit=1");
+    JsonObject page = Platform.json(paged.body());
+    assertEquals(1, page.getJsonArray("items").size());
+    assertEquals(fires, page.getJsonArray("items").getJsonObject(0).getString("id"));
+    JsonObject next =
+        Platform.json(reminders("?limit=1&cursor=" + page.getString("nextCursor")).body());
+    assertEquals(waits, next.getJsonArray("items").getJsonObject(0).getString("id"));
+
+    TaskApi other = new TaskApi("other-" + UUID.randomUUID());
+    HttpResponse<String> theirs =
+        Platform.send(
+            HttpRequest.newBuilder(
+                    URI.create(Platform.app("notification-service") + "/api/v1/reminders"))
+                .header("Authorization", "Bearer " + other.token())
+                .GET());
+    assertEquals(0, Platform.json(theirs.body()).getJsonArray("items").size());
+    assertEquals(400, reminders("?status=sleeping").statusCode());
+    assertEquals(400, reminders("?limit=0").statusCode());
+    assertEquals(400, reminders("?cursor=nonsense").statusCode());
+    assertEquals(
+        401,
+        Platform.send(
+                HttpRequest.newBuilder(
+                        URI.create(Platform.app("notification-service") + "/api/v1/reminders"))
+                    .GET())
+            .statusCode());
+  }
+
+  @Test
+  void aClientsAcknowledgementMarksTheFiringDelivered() {
+    JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(2) + "\"}");
+    String id = reminderId(task, 0);
+    awaitStatus(id, "triggered");
+    var delivered =
+        Json.createObjectBuilder()
+            .add("reminderId", id)
+            .add("taskId", task.getString("id"))
+            .add("userId", api.user)
+            .add("deliveredAt", Instant.now().toString())
+            .build();
+    JsonObject event =
+        Json.createObjectBuilder(
+                SampleEvents.event("com.todo.reminder.delivered.v1", api.user, delivered))
+            .add("subject", id)
+            .build();
+    HttpResponse<String> r =
+        Platform.sidecarCall(
+            "task-service",
+            "POST",
+            "/v1.0/publish/pubsub/reminder-events?metadata.partitionKey=" + api.user,
+            event.toString(),
+            "application/cloudevents+json");
+    assertEquals(204, r.statusCode(), r.body());
+
+    awaitStatus(id, "delivered");
+  }
+}
