@@ -86,6 +86,7 @@ public record Cursor(String sort, List<Object> values, TaskId lastId) {
         | NullPointerException
         | ClassCastException
         | ArithmeticException
+        | UnsupportedOperationException
         | jakarta.json.JsonException e) {
       throw new ValidationException("cursor", "not a cursor this service issued");
     }

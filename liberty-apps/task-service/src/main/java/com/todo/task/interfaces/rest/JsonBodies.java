@@ -66,6 +66,9 @@ public final class JsonBodies {
       return value;
     } catch (JsonException | IllegalStateException | NoSuchElementException e) {
       throw new ValidationException("body", "malformed JSON: " + e.getMessage());
+    } catch (UnsupportedOperationException | ArithmeticException | NumberFormatException e) {
+      // Parsson refuses numbers of over 1,100 characters (and scales out of range) this way
+      throw new ValidationException("body", "a number out of range: " + e.getMessage());
     }
   }
 

@@ -62,4 +62,16 @@ class JsonBodiesTest {
     JsonObject ok = (JsonObject) JsonBodies.read(in("{\"t\":\"Grüße \uD83D\uDCDD\"}"), null);
     assertEquals("Grüße \uD83D\uDCDD", ok.getString("t"));
   }
+
+  /** Found by TaskApiFuzzIT: a 5,000-digit number made Parsson throw past the mapper (500). */
+  @Test
+  void refusesNumbersTooLongToRead() {
+    for (String number : new String[] {"9".repeat(5000), "1" + "0".repeat(1200) + ".5"}) {
+      ValidationException e =
+          assertThrows(
+              ValidationException.class,
+              () -> JsonBodies.read(in("{\"title\":" + number + "}"), null));
+      assertEquals("body", e.errors().get(0).field());
+    }
+  }
 }
