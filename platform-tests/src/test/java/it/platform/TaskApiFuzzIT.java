@@ -29,6 +29,7 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
+import net.jqwik.api.lifecycle.PropagationMode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -39,7 +40,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * are exactly one per stored version (nothing is ever deleted here). Seeded: {@code -Dfuzz.seed=},
  * {@code -Dfuzz.tries=} (TaskApiFuzzSettings).
  */
-@AddLifecycleHook(TaskApiFuzzSettings.class)
+@AddLifecycleHook(
+    value = TaskApiFuzzSettings.class,
+    propagateTo = PropagationMode.DIRECT_DESCENDANTS)
 class TaskApiFuzzIT {
 
   private static final URI SERVICE = URI.create(Platform.app("task-service"));
@@ -73,7 +76,11 @@ class TaskApiFuzzIT {
       assertEquals(events, published, "events of " + user.user + " on task-events");
     } finally {
       topic.close();
-      System.out.println("TaskApiFuzzIT statuses of " + user.user + ": " + statuses);
+      System.out.println(
+          "TaskApiFuzzIT statuses of "
+              + user.user
+              + " (negative: refused by the container before the application): "
+              + statuses);
     }
   }
 
@@ -132,24 +139,46 @@ class TaskApiFuzzIT {
 
   // ---- the contract ----
 
+  /**
+   * Refusals the application never sees, so they cannot be problem+json: RESTEasy answers a request
+   * it cannot parse (unparsable Content-Type or Accept, a path that is not UTF-8) with the web
+   * container's HTML error page ("RESTEASY002130: Failed to parse request"), the web container
+   * refuses %00 and other encoded control characters in a path (CWWWC0005I), and the HTTP channel
+   * answers an overlong request line with a bare 400. Counted and printed, still 4xx.
+   */
+  static boolean containerRefusal(Answer a) {
+    return a.status() == 400
+        && (a.body().startsWith("Error 400: SRVE0295E")
+            || a.body().contains("CWWWC0005I")
+            || (a.body().isEmpty() && a.header("content-type").isEmpty()));
+  }
+
   /** Never 5xx; every 4xx is problem+json with its own status (401/403 may come bare). */
   private void checkContract(Request request, Answer a) {
-    statuses.merge(a.status(), 1, Integer::sum);
+    boolean container = containerRefusal(a);
+    statuses.merge(container ? -a.status() : a.status(), 1, Integer::sum);
     assertTrue(
         a.status() >= 200 && a.status() < 500,
-        request + "\nanswered " + a.status() + ": " + a.body());
-    if (a.status() < 400 || a.status() == 401 || a.status() == 403) return;
+        request + "\nanswered " + a.status() + ": " + cut(a.body()));
+    // a HEAD answer has no body to be problem+json
+    if (a.status() < 400 || a.status() == 401 || a.status() == 403 || container) return;
+    if (request.method().equals("HEAD")) return;
     String type = a.header("content-type");
     assertTrue(
         type.startsWith("application/problem+json"),
-        request + "\nanswered " + a.status() + " as " + type + ": " + a.body());
-    if (request.method().equals("HEAD")) return;
+        request + "\nanswered " + a.status() + " as " + type + ": " + cut(a.body()));
     JsonObject problem = Platform.json(a.body());
     assertEquals(a.status(), problem.getInt("status"), request + "\n" + a.body());
     String problemType = problem.getString("type");
     assertTrue(
         problemType.equals("about:blank") || problemType.startsWith("urn:todo:problem:"),
         request + "\n" + a.body());
+  }
+
+  static String cut(String text) {
+    return text.length() > 600
+        ? text.substring(0, 600) + "... (" + text.length() + " chars)"
+        : text;
   }
 
   private void remember(Answer a) {
@@ -236,9 +265,14 @@ class TaskApiFuzzIT {
         head.append("Content-Length: 0\r\n");
       head.append("\r\n");
       OutputStream out = socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      if (body != null) out.write(body);
-      out.flush();
+      try {
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (body != null) out.write(body);
+        out.flush();
+      } catch (IOException e) {
+        // the server may answer and close before it has read all: its answer is what counts
+        if (head.length() < 32 * 1024) throw e;
+      }
       return read(socket.getInputStream(), request.method().equals("HEAD"));
     } catch (IOException e) {
       throw new UncheckedIOException(request + ": no answer", e);

@@ -30,7 +30,9 @@ final class TaskApiFuzzInputs {
           body == null ? "" : " body=" + printable(new String(body, StandardCharsets.ISO_8859_1));
       return method
           + " "
-          + path
+          + (path.length() > 400
+              ? path.substring(0, 400) + "... (" + path.length() + " chars)"
+              : path)
           + (contentType == null ? " (no Content-Type)" : " Content-Type=" + contentType)
           + (ifMatch == null ? "" : " If-Match=" + ifMatch)
           + shown;

@@ -63,15 +63,30 @@ class JsonBodiesTest {
     assertEquals("Grüße \uD83D\uDCDD", ok.getString("t"));
   }
 
-  /** Found by TaskApiFuzzIT: a 5,000-digit number made Parsson throw past the mapper (500). */
+  /** Found by TaskApiFuzzIT: a 5,000-digit number or nesting over 1,000 deep made a 500. */
   @Test
   void refusesNumbersTooLongToRead() {
-    for (String number : new String[] {"9".repeat(5000), "1" + "0".repeat(1200) + ".5"}) {
+    for (String number :
+        new String[] {
+          "9".repeat(5000),
+          "1" + "0".repeat(1200) + ".5",
+          "[".repeat(1001) + "]".repeat(1001),
+          "{\"a\":".repeat(5000) + "1" + "}".repeat(5000),
+          "[".repeat(33) + "]".repeat(33)
+        }) {
       ValidationException e =
           assertThrows(
               ValidationException.class,
               () -> JsonBodies.read(in("{\"title\":" + number + "}"), null));
       assertEquals("body", e.errors().get(0).field());
     }
+  }
+
+  @Test
+  void bracketsInsideStringsAreNotNesting() {
+    String title = "[{".repeat(100) + "\\\"" + "}]".repeat(100);
+    JsonObject o = (JsonObject) JsonBodies.read(in("{\"t\":\"" + title + "\"}"), null);
+    assertEquals(401, o.getString("t").length());
+    JsonBodies.read(in("[".repeat(32) + "]".repeat(32)), null);
   }
 }
