@@ -7,6 +7,9 @@
 #                                               -- platform-tests: it.platform.CreateBenchmark
 #  2. raw Kafka producer throughput on the same machine, the physical reference
 #     (Kafka's own ProducerPerformance, 1 KiB records, acks=1)
+# ./dev bench reminders: instead of 1., tasks with 10 reminders each, BENCH_REMINDERS (10000) due
+#     spread over BENCH_WINDOW (60) seconds that start BENCH_LEAD (60) seconds after the first
+#     create: scheduling rate, lateness p50/p99/max, early/lost/twice -- it.platform.ReminderBenchmark
 # Options: BENCH_SECONDS (20), BENCH_WARMUP (120, seconds; 0 = none), BENCH_THREADS (16), BENCH_USERS (64),
 # BENCH_CONSUMERS=0 (stops the three subscribing services and their sidecars first: what the
 # producing path alone sustains; the next ./dev up starts them again).
@@ -31,9 +34,16 @@ mvn -B -q install -DskipTests -pl platform-tests -am >/dev/null
 cp_file="$(mktemp)"
 mvn -B -q -pl platform-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 
+if [ "${1:-}" = reminders ]; then
+  say "reminders (${BENCH_REMINDERS:-10000} due within ${BENCH_WINDOW:-60}s)"
+  REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.reminders="${BENCH_REMINDERS:-10000}" -Dbench.window="${BENCH_WINDOW:-60}" \
+    -Dbench.lead="${BENCH_LEAD:-60}" -Dbench.users="${BENCH_USERS:-100}" \
+    -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.ReminderBenchmark
+else
 say "task-service creates (${BENCH_SECONDS:-20}s per phase)"
 REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.consumers="$consumers" -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.warmup="${BENCH_WARMUP:-120}" -Dbench.threads="${BENCH_THREADS:-16}" -Dbench.users="${BENCH_USERS:-64}" \
   -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.CreateBenchmark
+fi
 
 say "raw Kafka producer (reference)"
 kafka_topics --create --if-not-exists --topic bench-raw --partitions 3 --replication-factor 1 >/dev/null

@@ -151,20 +151,21 @@ public class ReminderService {
     Instant now = clock.instant();
     boolean[] triggered = {false};
     String key = taskKey(taskId);
-    guard.update(
-        key,
-        state -> {
-          TaskReminders t = TaskReminders.fromJson(state);
-          JsonObject before = t.toJson();
-          triggered[0] = t.fire(reminderId, fireAt, now);
-          JsonObject after = t.toJson();
-          return after.equals(before) ? null : after;
-        });
+    Optional<JsonObject> written =
+        guard.update(
+            key,
+            state -> {
+              TaskReminders t = TaskReminders.fromJson(state);
+              triggered[0] = t.fire(reminderId, fireAt, now);
+              return triggered[0] ? t.toJson() : null;
+            });
     if (!triggered[0]) {
       LOG.fine(() -> "job of reminder " + reminderId + " for " + fireAt + " is stale: ignored");
       return;
     }
-    TaskReminders t = guard.read(key).map(a -> TaskReminders.fromJson(a.state())).orElseThrow();
+    TaskReminders t =
+        written.map(TaskReminders::fromJson).orElseGet(() -> current(key).orElseThrow());
+    publishPending(key, t);
     Reminder r = t.reminder(reminderId).orElseThrow();
     JsonObject check =
         JSON.createObjectBuilder(jobData(t, reminderId, fireAt))
@@ -176,7 +177,6 @@ public class ReminderService {
         null,
         check,
         FAILURE_POLICY);
-    publishPending(key);
   }
 
   /** The delivery window of a firing ended: unacknowledged, it failed ({@code undelivered}). */
@@ -289,11 +289,14 @@ public class ReminderService {
    * recognise.
    */
   private void publishPending(String key) {
-    Optional<TaskReminders> t = guard.read(key).map(a -> TaskReminders.fromJson(a.state()));
-    if (t.isEmpty() || t.get().pending().isEmpty()) return;
+    current(key).ifPresent(t -> publishPending(key, t));
+  }
+
+  private void publishPending(String key, TaskReminders t) {
+    if (t.pending().isEmpty()) return;
     List<String> published = new ArrayList<>();
-    for (JsonObject event : t.get().pending()) {
-      sidecar.publishJson(Topic.REMINDER_EVENTS.topicName(), t.get().userId(), event.toString());
+    for (JsonObject event : t.pending()) {
+      sidecar.publishJson(Topic.REMINDER_EVENTS.topicName(), t.userId(), event.toString());
       published.add(event.getString("id"));
     }
     guard.update(
@@ -303,6 +306,10 @@ public class ReminderService {
           now.published(published);
           return now.toJson();
         });
+  }
+
+  private Optional<TaskReminders> current(String key) {
+    return guard.read(key).map(a -> TaskReminders.fromJson(a.state()));
   }
 
   /** Adds the task's reminder ids to its user's index, where they are not yet. */

@@ -1,0 +1,186 @@
+package it.platform;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Benchmark of reminders on the running platform (not a test; {@code ./dev bench reminders}): tasks
+ * with reminders created through the REST API, their reminders due spread over one window; reports
+ * how fast they were scheduled, how late they fired (the event's {@code firedAt} and its Kafka
+ * record time, each minus the reminder's instant), and how many fired early, never, or twice.
+ */
+public final class ReminderBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    int reminders = Integer.parseInt(System.getProperty("bench.reminders", "10000"));
+    int window = Integer.parseInt(System.getProperty("bench.window", "60"));
+    int lead = Integer.parseInt(System.getProperty("bench.lead", "60"));
+    int users = Integer.parseInt(System.getProperty("bench.users", "100"));
+    int perTask = 10;
+    int tasks = (reminders + perTask - 1) / perTask;
+    Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(lead);
+    String run = "rbench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    List<String> tokens = new ArrayList<>();
+    for (int u = 0; u < users; u++) tokens.add(new TaskApi(run + u).token());
+
+    Map<String, Instant> due = new ConcurrentHashMap<>(); // reminder id -> its instant
+    Map<String, Integer> triggered = new HashMap<>();
+    Set<String> triggerIds = new HashSet<>();
+    int duplicates = 0;
+    int early = 0;
+    List<Long> firedLateMs = new ArrayList<>();
+    List<Long> recordLateMs = new ArrayList<>();
+    Set<String> scheduled = new HashSet<>();
+    long lastScheduledAt = 0;
+
+    try (KafkaConsumer<String, String> consumer = consumer()) {
+      URI uri = URI.create(Platform.app("task-service") + "/api/v1/tasks");
+      AtomicInteger next = new AtomicInteger();
+      AtomicInteger failures = new AtomicInteger();
+      long createStart = System.currentTimeMillis();
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      for (int c = 0; c < 8; c++) {
+        pool.submit(
+            () -> {
+              try (BenchHttp http = new BenchHttp(uri)) {
+                for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                  StringBuilder body =
+                      new StringBuilder("{\"title\":\"reminder bench ")
+                          .append(t)
+                          .append("\",\"reminders\":[");
+                  List<String> ids = new ArrayList<>();
+                  for (int r = 0; r < perTask && t * perTask + r < reminders; r++) {
+                    int n = t * perTask + r;
+                    Instant at = start.plusMillis((long) n * window * 1000 / reminders);
+                    String id = UUID.randomUUID().toString();
+                    ids.add(id);
+                    due.put(id, at);
+                    if (r > 0) body.append(',');
+                    body.append("{\"id\":\"")
+                        .append(id)
+                        .append("\",\"at\":\"")
+                        .append(at)
+                        .append("\"}");
+                  }
+                  body.append("]}");
+                  int status = http.post(tokens.get(t % tokens.size()), body.toString());
+                  if (status != 201) {
+                    failures.incrementAndGet();
+                    ids.forEach(due::remove);
+                  }
+                }
+              } catch (Exception e) {
+                failures.incrementAndGet();
+              }
+              return null;
+            });
+      }
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.MINUTES);
+      long createMs = System.currentTimeMillis() - createStart;
+      System.out.printf(
+          "%-28s %d tasks with %d reminders created in %.1f s (%d failed); window %s + %d s%n",
+          "create", tasks, due.size(), createMs / 1000.0, failures.get(), start, window);
+
+      Instant end = start.plusSeconds(window).plusSeconds(60);
+      long lastProgress = 0;
+      while (Instant.now().isBefore(end) && triggered.size() < due.size()) {
+        for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(500))) {
+          JsonObject e = Platform.json(rec.value());
+          String id = e.getJsonObject("data").getString("reminderId", "");
+          Instant at = due.get(id);
+          if (at == null) continue;
+          switch (e.getString("type")) {
+            case "com.todo.reminder.scheduled.v1" -> {
+              if (scheduled.add(id)) lastScheduledAt = Math.max(lastScheduledAt, rec.timestamp());
+            }
+            case "com.todo.reminder.triggered.v1" -> {
+              if (!triggerIds.add(e.getString("id"))) {
+                duplicates++;
+                continue;
+              }
+              triggered.merge(id, 1, Integer::sum);
+              Instant firedAt = Instant.parse(e.getJsonObject("data").getString("firedAt"));
+              if (firedAt.isBefore(at)) early++;
+              firedLateMs.add(Duration.between(at, firedAt).toMillis());
+              recordLateMs.add(rec.timestamp() - at.toEpochMilli());
+            }
+            default -> {}
+          }
+        }
+        if (System.currentTimeMillis() - lastProgress > 5000) {
+          lastProgress = System.currentTimeMillis();
+          System.out.printf(
+              "%-28s scheduled %d, fired %d of %d%n",
+              "  progress", scheduled.size(), triggered.size(), due.size());
+        }
+      }
+      long twice = triggered.values().stream().filter(n -> n > 1).count();
+      int lost = due.size() - triggered.size();
+      double scheduleSeconds = (lastScheduledAt - createStart) / 1000.0;
+      System.out.printf(
+          "%-28s %d reminders scheduled in %.1f s after the first create: %.0f/s%n",
+          "scheduling", scheduled.size(), scheduleSeconds, scheduled.size() / scheduleSeconds);
+      Collections.sort(firedLateMs);
+      Collections.sort(recordLateMs);
+      System.out.printf(
+          "%-28s firedAt - instant p50 %d ms, p99 %d ms, max %d ms; Kafka record - instant p50 %d ms, p99 %d ms, max %d ms%n",
+          "lateness",
+          pct(firedLateMs, 50),
+          pct(firedLateMs, 99),
+          pct(firedLateMs, 100),
+          pct(recordLateMs, 50),
+          pct(recordLateMs, 99),
+          pct(recordLateMs, 100));
+      System.out.printf(
+          "%-28s early %d, lost %d, fired twice %d (the same event again: %d)%n",
+          "accuracy", early, lost, twice, duplicates);
+    }
+  }
+
+  private static long pct(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) return -1;
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  /** A consumer of reminder-events from its current end. */
+  private static KafkaConsumer<String, String> consumer() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
+    List<TopicPartition> partitions =
+        consumer.partitionsFor("reminder-events").stream()
+            .map(i -> new TopicPartition("reminder-events", i.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position);
+    return consumer;
+  }
+}
