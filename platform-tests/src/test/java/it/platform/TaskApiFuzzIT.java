@@ -155,6 +155,10 @@ class TaskApiFuzzIT {
 
   /** Never 5xx; every 4xx is problem+json with its own status (401/403 may come bare). */
   private void checkContract(Request request, Answer a) {
+    checkContract(request, a, statuses);
+  }
+
+  static void checkContract(Request request, Answer a, Map<Integer, Integer> statuses) {
     boolean container = containerRefusal(a);
     statuses.merge(container ? -a.status() : a.status(), 1, Integer::sum);
     assertTrue(
@@ -240,8 +244,15 @@ class TaskApiFuzzIT {
   }
 
   private Answer send(Request request) {
+    return send(SERVICE, user.token(), request);
+  }
+
+  /**
+   * {@code request} to {@code service}'s /api/v1 as the token's user, on a connection of its own.
+   */
+  static Answer send(URI service, String token, Request request) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(SERVICE.getHost(), SERVICE.getPort()), 5_000);
+      socket.connect(new InetSocketAddress(service.getHost(), service.getPort()), 5_000);
       socket.setSoTimeout(20_000);
       StringBuilder head =
           new StringBuilder()
@@ -249,11 +260,11 @@ class TaskApiFuzzIT {
               .append(" /api/v1")
               .append(request.path())
               .append(" HTTP/1.1\r\nHost: ")
-              .append(SERVICE.getHost())
+              .append(service.getHost())
               .append(':')
-              .append(SERVICE.getPort())
+              .append(service.getPort())
               .append("\r\nAuthorization: Bearer ")
-              .append(user.token())
+              .append(token)
               .append("\r\nAccept: application/json\r\nConnection: close\r\n");
       if (request.contentType() != null)
         head.append("Content-Type: ").append(request.contentType()).append("\r\n");
