@@ -76,9 +76,18 @@ public class ReminderService {
     return "reminder-" + reminderId;
   }
 
-  static String deliveryJob(String reminderId) {
-    return "reminder-" + reminderId + "-delivery";
+  /**
+   * The job that checks, when their delivery window has ended, the firings of one user in one
+   * minute: one job for all of them, since every job is a write to the scheduler's store.
+   */
+  static String deliveryCheckJob(String user, long minute) {
+    return "reminder-check-" + TaskReminders.eventId("check", user).replace("-", "") + "-" + minute;
   }
+
+  /** Delivery checks scheduled by this process: scheduling one again would only cost a write. */
+  private final Set<String> checksScheduled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  @jakarta.annotation.Resource jakarta.enterprise.concurrent.ManagedExecutorService executor;
 
   // --- task events -----------------------------------------------------------------------------
 
@@ -116,7 +125,7 @@ public class ReminderService {
       }
     }
     index(stored.get());
-    for (JobChange job : jobs) run(stored.get(), job);
+    runAll(stored.get(), jobs);
     publishPending(key);
   }
 
@@ -167,31 +176,45 @@ public class ReminderService {
         written.map(TaskReminders::fromJson).orElseGet(() -> current(key).orElseThrow());
     publishPending(key, t);
     Reminder r = t.reminder(reminderId).orElseThrow();
-    JsonObject check =
-        JSON.createObjectBuilder(jobData(t, reminderId, fireAt))
-            .add("firedAt", r.firedAt().toString())
-            .build();
-    sidecar.scheduleJob(
-        deliveryJob(reminderId),
-        r.firedAt().plus(deliveryWindow).toString(),
-        null,
-        check,
-        FAILURE_POLICY);
+    long minute = r.firedAt().getEpochSecond() / 60;
+    String check = deliveryCheckJob(t.userId(), minute);
+    if (!checksScheduled.contains(check)) {
+      Instant due = Instant.ofEpochSecond((minute + 1) * 60).plus(deliveryWindow);
+      sidecar.scheduleJob(
+          check,
+          due.toString(),
+          null,
+          JSON.createObjectBuilder().add("userId", t.userId()).add("check", true).build(),
+          FAILURE_POLICY);
+      if (checksScheduled.size() > 10_000) checksScheduled.clear();
+      checksScheduled.add(check);
+    }
   }
 
-  /** The delivery window of a firing ended: unacknowledged, it failed ({@code undelivered}). */
-  public void checkDelivery(JsonObject job) {
-    String key = taskKey(job.getString("taskId"));
-    String reminderId = job.getString("reminderId");
-    Instant firedAt = Instant.parse(job.getString("firedAt"));
+  /**
+   * A delivery check: every triggered reminder of the user whose delivery window has ended fails
+   * ({@code undelivered}).
+   */
+  public void checkDeliveries(String user) {
     Instant now = clock.instant();
-    guard.update(
-        key,
-        state -> {
-          TaskReminders t = TaskReminders.fromJson(state);
-          return t.undelivered(reminderId, firedAt, now) ? t.toJson() : null;
-        });
-    publishPending(key);
+    for (String taskId : new LinkedHashSet<>(readIndex(user).values())) {
+      String key = taskKey(taskId);
+      Optional<JsonObject> written =
+          guard.update(
+              key,
+              state -> {
+                TaskReminders t = TaskReminders.fromJson(state);
+                boolean any = false;
+                for (Reminder r : t.reminders()) {
+                  boolean due =
+                      r.status() == ReminderStatus.TRIGGERED
+                          && !r.firedAt().plus(deliveryWindow).isAfter(now);
+                  if (due) any |= t.undelivered(r.id(), r.firedAt(), now);
+                }
+                return any ? t.toJson() : null;
+              });
+      written.ifPresent(w -> publishPending(key, TaskReminders.fromJson(w)));
+    }
   }
 
   // --- the user's actions --------------------------------------------------------------------
@@ -261,6 +284,25 @@ public class ReminderService {
 
   // --- state around the changes --------------------------------------------------------------
 
+  /** The jobs of one change, side by side: each is a write to the scheduler's store. */
+  private void runAll(TaskReminders t, List<JobChange> jobs) {
+    if (jobs.size() < 2 || executor == null) {
+      for (JobChange job : jobs) run(t, job);
+      return;
+    }
+    var runs =
+        jobs.stream()
+            .map(
+                job -> java.util.concurrent.CompletableFuture.runAsync(() -> run(t, job), executor))
+            .toArray(java.util.concurrent.CompletableFuture[]::new);
+    try {
+      java.util.concurrent.CompletableFuture.allOf(runs).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) throw cause;
+      throw e;
+    }
+  }
+
   private void run(TaskReminders t, JobChange job) {
     if (job.fireAt() == null) {
       sidecar.deleteJob(fireJob(job.reminderId()));
@@ -294,11 +336,16 @@ public class ReminderService {
 
   private void publishPending(String key, TaskReminders t) {
     if (t.pending().isEmpty()) return;
-    List<String> published = new ArrayList<>();
+    List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
     for (JsonObject event : t.pending()) {
-      sidecar.publishJson(Topic.REMINDER_EVENTS.topicName(), t.userId(), event.toString());
-      published.add(event.getString("id"));
+      entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), event.toString()));
     }
+    Set<String> failed = sidecar.publishBulk(Topic.REMINDER_EVENTS, entries);
+    List<String> published =
+        entries.stream()
+            .map(DaprSidecar.BulkEntry::entryId)
+            .filter(id -> !failed.contains(id))
+            .toList();
     guard.update(
         key,
         state -> {
@@ -306,6 +353,10 @@ public class ReminderService {
           now.published(published);
           return now.toJson();
         });
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException(
+          "events " + failed + " of task " + t.taskId() + " were not published; retried");
+    }
   }
 
   private Optional<TaskReminders> current(String key) {

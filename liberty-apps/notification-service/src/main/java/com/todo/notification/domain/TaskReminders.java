@@ -318,7 +318,7 @@ public final class TaskReminders {
   }
 
   /** An event id derived from what it describes: the same change gives the same id. */
-  static String eventId(String... parts) {
+  public static String eventId(String... parts) {
     return UUID.nameUUIDFromBytes(String.join("|", parts).getBytes(StandardCharsets.UTF_8))
         .toString();
   }

@@ -18,8 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * The callbacks of the reminder jobs: {@code POST /job/reminder-<id>} when a reminder is due,
- * {@code /job/reminder-<id>-delivery} when its delivery window ends. A 404 counts as done for Dapr
- * and drops the job, so a failure worth retrying answers 5xx (the job's failure policy retries it).
+ * {@code /job/reminder-check-<user hash>-<minute>} when the delivery window of a user's firings of
+ * one minute ends. A 404 counts as done for Dapr and drops the job, so a failure worth retrying
+ * answers 5xx (the job's failure policy retries it).
  */
 @Path("/job/reminder-{name: [0-9a-z-]+}")
 @SidecarOnly
@@ -36,6 +37,7 @@ public class ReminderJobs {
     JsonObject job;
     try {
       job = JSON.createReader(new StringReader(body)).readObject();
+      if (job.getBoolean("check", false)) return check(name, job.getString("userId"));
       job.getString("taskId");
       job.getString("reminderId");
       job.getString("fireAt");
@@ -44,8 +46,17 @@ public class ReminderJobs {
       return Response.noContent().build();
     }
     try {
-      if (job.containsKey("firedAt")) reminders.checkDelivery(job);
-      else reminders.fire(job);
+      reminders.fire(job);
+      return Response.noContent().build();
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "job reminder-" + name + " failed, its failure policy retries it: " + e);
+      return Response.serverError().build();
+    }
+  }
+
+  private Response check(String name, String user) {
+    try {
+      reminders.checkDeliveries(user);
       return Response.noContent().build();
     } catch (RuntimeException e) {
       LOG.warning(() -> "job reminder-" + name + " failed, its failure policy retries it: " + e);
