@@ -23,6 +23,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -107,15 +110,29 @@ public class RemindersResource {
   @Path("{id}/snooze")
   @Consumes(MediaType.WILDCARD)
   @Operation(summary = "Fire the reminder again after a duration ({\"for\": \"PT10M\"})")
-  public Response snooze(@PathParam("id") String id, String body) {
+  public Response snooze(@PathParam("id") String id, byte[] body) {
+    // bytes, not a String: the container would decode with the charset the client names
     Duration delay;
     try {
-      JsonObject o = JSON.createReader(new StringReader(body == null ? "" : body)).readObject();
-      if (!(o.get("for") instanceof JsonString s))
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body == null ? new byte[0] : body))
+              .toString();
+      if (nesting(text) > MAX_NESTING) {
+        return problem(400, "malformed-json", "The body is nested too deeply", null);
+      }
+      JsonObject o = JSON.createReader(new StringReader(text)).readObject();
+      if (!(o.get("for") instanceof JsonString s)) {
         return invalid("for", "an ISO-8601 duration is required");
+      }
       delay = Duration.parse(s.getString());
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
       return invalid("for", "not an ISO-8601 duration (e.g. PT10M)");
+    } catch (CharacterCodingException e) {
+      return problem(400, "malformed-json", "The body is not UTF-8", null);
     } catch (RuntimeException e) {
       return problem(400, "malformed-json", "The body is not a JSON object", null);
     }
@@ -130,6 +147,30 @@ public class RemindersResource {
     }
     if (snoozed.isEmpty()) return problem(404, "not-found", "No such reminder", "reminder " + id);
     return Response.ok(json(snoozed.get()).toString()).build();
+  }
+
+  /** Deeper JSON is refused before parsing: the parser recurses once per level. */
+  static final int MAX_NESTING = 32;
+
+  /** How deeply the JSON text nests arrays and objects (brackets outside strings). */
+  static int nesting(String json) {
+    int depth = 0;
+    int max = 0;
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') i++;
+        else if (c == '"') inString = false;
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '[' || c == '{') {
+        max = Math.max(max, ++depth);
+      } else if (c == ']' || c == '}') {
+        depth--;
+      }
+    }
+    return max;
   }
 
   private String user() {
@@ -195,7 +236,7 @@ public class RemindersResource {
         .build();
   }
 
-  private static Response problem(int status, String type, String title, String detail) {
+  static Response problem(int status, String type, String title, String detail) {
     JsonObjectBuilder b =
         JSON.createObjectBuilder()
             .add("type", "urn:todo:problem:" + type)
