@@ -28,8 +28,12 @@ import org.junit.jupiter.api.Test;
  */
 class ConsumerRulesIT {
 
-  private static final List<String> CONSUMERS =
-      List.of("notification-service", "recurring-service", "realtime-service");
+  /**
+   * The consumers that apply task events through the sequence guard today (recurring- and
+   * realtime-service acknowledge them without effect until they are built).
+   */
+  private static final List<String> CONSUMERS = List.of("notification-service");
+
   private static final String CREATED = "com.todo.task.created.v1";
 
   /**
@@ -224,8 +228,6 @@ class ConsumerRulesIT {
           KafkaTopic.containsEventId(
               dlq.poll(Duration.ofSeconds(2), seen -> false), later.getString("id")),
           "the later event was dead-lettered too");
-      for (String service : List.of("recurring-service", "realtime-service"))
-        awaitApplied(service, failing);
     } finally {
       Platform.sidecarCall(
           "notification-service",

@@ -8,11 +8,9 @@ import static com.todo.events.EventType.TASK_REOPENED;
 import static com.todo.events.EventType.TASK_UPDATED;
 
 import com.todo.dapr.EventHandler;
-import com.todo.dapr.SequenceGuard;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -33,8 +31,6 @@ public class RealtimeEvents implements EventHandler {
           TASK_DELETED,
           REMINDER_TRIGGERED);
 
-  @Inject SequenceGuard guard;
-
   @Override
   public Set<EventType> handles() {
     return HANDLES;
@@ -42,10 +38,8 @@ public class RealtimeEvents implements EventHandler {
 
   @Override
   public Outcome handle(CloudEvent event) {
-    // Live push is not built yet (README.md): each change is only applied, once and in sequence
-    // order, to
-    // a count of the changes of its aggregate.
-    guard.apply(SequenceGuard.aggregateKey(event), event, SequenceGuard.COUNT_CHANGES);
+    // Not built yet (README.md): acknowledged under the consumer rules, without effect; a
+    // reaction that has one applies it through the SequenceGuard.
     return Outcome.HANDLED;
   }
 }
