@@ -1,7 +1,6 @@
 package com.todo.notification.interfaces.sidecar;
 
-import static com.todo.events.Jsonp.JSON;
-
+import com.todo.dapr.JobCallback;
 import com.todo.dapr.SidecarOnly;
 import com.todo.notification.application.ReminderService;
 import jakarta.enterprise.context.RequestScoped;
@@ -13,8 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
-import java.util.logging.Logger;
+import java.util.Optional;
 
 /**
  * The callbacks of the reminder jobs: {@code POST /job/reminder-<id>} when a reminder is due,
@@ -27,40 +25,21 @@ import java.util.logging.Logger;
 @RequestScoped
 public class ReminderJobs {
 
-  private static final Logger LOG = Logger.getLogger(ReminderJobs.class.getName());
-
   @Inject ReminderService reminders;
 
   @POST
   @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
   public Response run(@PathParam("name") String name, String body) {
-    JsonObject job;
-    try {
-      job = JSON.createReader(new StringReader(body)).readObject();
-      if (job.getBoolean("check", false)) return check(name, job.getString("userId"));
-      job.getString("taskId");
-      job.getString("reminderId");
-      job.getString("fireAt");
-    } catch (RuntimeException e) {
-      LOG.severe(() -> "job reminder-" + name + " carries no reminder: " + body);
-      return Response.noContent().build();
+    String job = "reminder-" + name;
+    Optional<JsonObject> data = JobCallback.data(job, body);
+    if (data.isEmpty()) return JobCallback.done();
+    if (data.get().getBoolean("check", false)) {
+      return JobCallback.data(job, body, "userId")
+          .map(d -> JobCallback.run(job, () -> reminders.checkDeliveries(d.getString("userId"))))
+          .orElseGet(JobCallback::done);
     }
-    try {
-      reminders.fire(job);
-      return Response.noContent().build();
-    } catch (RuntimeException e) {
-      LOG.warning(() -> "job reminder-" + name + " failed, its failure policy retries it: " + e);
-      return Response.serverError().build();
-    }
-  }
-
-  private Response check(String name, String user) {
-    try {
-      reminders.checkDeliveries(user);
-      return Response.noContent().build();
-    } catch (RuntimeException e) {
-      LOG.warning(() -> "job reminder-" + name + " failed, its failure policy retries it: " + e);
-      return Response.serverError().build();
-    }
+    return JobCallback.data(job, body, "taskId", "reminderId", "fireAt")
+        .map(d -> JobCallback.run(job, () -> reminders.fire(d)))
+        .orElseGet(JobCallback::done);
   }
 }
