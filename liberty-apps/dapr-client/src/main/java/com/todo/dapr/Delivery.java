@@ -147,6 +147,7 @@ final class Delivery {
     }
     parkedBefore = ParkedEvents.parse(stored.get(parkedIndexKey()));
     parked.putAll(parkedBefore);
+    prepare(stored, handler);
     for (int i = 0; i < admitted.length; i++) {
       if (admitted[i].verdict() != Verdict.HANDLE) continue;
       CloudEvent event = admitted[i].event();
@@ -179,6 +180,22 @@ final class Delivery {
         }
         case DROP -> drop(i, DeadLetterReason.HANDLER, "");
       }
+    }
+  }
+
+  /** Lets the handler see at once the events it is about to get one by one. */
+  private void prepare(Map<String, JsonValue> stored, EventHandler handler) {
+    List<CloudEvent> events = new ArrayList<>();
+    for (int i = 0; i < admitted.length; i++) {
+      if (admitted[i].verdict() != Verdict.HANDLE || handledBefore(i, stored)) continue;
+      CloudEvent event = admitted[i].event();
+      if (!parked.containsKey(String.valueOf(event.userId()))) events.add(event);
+    }
+    if (events.isEmpty()) return;
+    try {
+      handler.prepare(events);
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "the handler failed to prepare " + events.size() + " events: " + e);
     }
   }
 

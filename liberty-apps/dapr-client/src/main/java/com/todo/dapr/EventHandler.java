@@ -30,4 +30,14 @@ public interface EventHandler {
   Set<EventType> handles();
 
   Outcome handle(CloudEvent event);
+
+  /**
+   * Called once per delivery before {@link #handle} is called for each of {@code events}, in the
+   * same order: the events of the delivery that are new and do not wait behind their user's parked
+   * events. A handler that works in batches (one state read and one write per delivery instead of
+   * per event) does its I/O here and answers {@link #handle} from what it did; it must not throw (a
+   * failure is for {@link #handle} to answer RETRY). A parked event retried later gets {@link
+   * #handle} alone. The default does nothing.
+   */
+  default void prepare(java.util.List<CloudEvent> events) {}
 }

@@ -91,6 +91,7 @@ class InboundEventsTest {
   /** Applies task events through the guard; counts every call; fails for chosen events. */
   private final class ProbeHandler implements EventHandler {
     final List<String> calls = new ArrayList<>();
+    final List<List<String>> prepared = new ArrayList<>();
     final Set<String> failing = new HashSet<>();
     final SequenceGuard guard = new SequenceGuard();
 
@@ -101,6 +102,11 @@ class InboundEventsTest {
     @Override
     public Set<EventType> handles() {
       return EnumSet.of(EventType.TASK_CREATED, EventType.TASK_UPDATED, EventType.TASK_DELETED);
+    }
+
+    @Override
+    public void prepare(List<CloudEvent> events) {
+      prepared.add(events.stream().map(CloudEvent::id).toList());
     }
 
     @Override
@@ -200,6 +206,19 @@ class InboundEventsTest {
     assertEquals(
         List.of("task-events com.todo.task.created.v1 schema", "task-events ? malformed"),
         deadLettered);
+  }
+
+  @Test
+  void theHandlerIsPreparedOncePerDeliveryWithTheNewEventsItWillGet() {
+    JsonObject a = created("ann");
+    JsonObject b = created("bob");
+    JsonObject ignored = withType(created("cy"), "com.todo.task.completed.v1");
+
+    bulk(0, a, ignored, b);
+    bulk(0, a, ignored, b);
+
+    assertEquals(List.of(List.of(id(a), id(b))), handler.prepared, "a redelivery is not new");
+    assertEquals(List.of(id(a), id(b)), handler.calls);
   }
 
   @Test
