@@ -1,0 +1,287 @@
+package com.todo.recurring.application;
+
+import static com.todo.events.Jsonp.JSON;
+
+import com.todo.dapr.DaprSidecar;
+import com.todo.dapr.SequenceGuard;
+import com.todo.dapr.SidecarException;
+import com.todo.dapr.StateEntry;
+import com.todo.events.CloudEvent;
+import com.todo.events.EventType;
+import com.todo.events.Topic;
+import com.todo.recurring.domain.Series;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.io.StringReader;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Recurring series follow their tasks' events. Each series lives under {@code series|<seriesId>}
+ * ({@link Series}), written with the ETag read; each task event is applied once, in order, through
+ * the {@link SequenceGuard} of its task ({@code applied|task|<taskId>}). A change writes what it
+ * decided into the series (a pending generation, the events to publish) and then carries it out,
+ * every step idempotent, so a failure anywhere is repaired by the retry of the event or the job:
+ *
+ * <ol>
+ *   <li>a pending occurrence is created through Dapr service invocation of task-service's {@code
+ *       POST /internal/series/<seriesId>/occurrences/<n>} (created once, 201; the same task again,
+ *       200), and confirmed in the series with its task id and a {@code task-generated} event;
+ *   <li>the time-trigger job of the series is brought in line with what the series waits for (one
+ *       job, {@code series-<seriesId>-<n>}, for basis {@code due});
+ *   <li>the events stored with the changes are published to {@code recurring-events} and removed.
+ * </ol>
+ */
+@ApplicationScoped
+public class SeriesService {
+
+  private static final Logger LOG = Logger.getLogger(SeriesService.class.getName());
+
+  /** The job callbacks' retries: a 5xx answer is delivered again for about a minute. */
+  private static final JsonObject FAILURE_POLICY =
+      JSON.createObjectBuilder()
+          .add("constant", JSON.createObjectBuilder().add("interval", "2s").add("maxRetries", 30))
+          .build();
+
+  private static final int ATTEMPTS = 5;
+
+  @Inject SequenceGuard guard;
+  @Inject DaprSidecar sidecar;
+
+  @Inject
+  @ConfigProperty(name = "recurring.task-service.app-id", defaultValue = "task-service")
+  String taskService;
+
+  Clock clock = Clock.systemUTC();
+
+  static String seriesKey(String seriesId) {
+    return "series|" + seriesId;
+  }
+
+  static String taskKey(String taskId) {
+    return "applied|task|" + taskId;
+  }
+
+  // --- task events -----------------------------------------------------------------------------
+
+  /** A task event: it may start, change, advance or end the series of its task. */
+  public void onTaskEvent(CloudEvent event) {
+    JsonObject data = event.data();
+    boolean deleted = EventType.TASK_DELETED.type().equals(event.type());
+    boolean completed = EventType.TASK_COMPLETED.type().equals(event.type());
+    if (EventType.TASK_REOPENED.type().equals(event.type())) return;
+    String taskId = data.getString("id");
+    String taskSeries = data.get("seriesId") instanceof JsonString s ? s.getString() : null;
+    String seriesId = taskSeries != null ? taskSeries : taskId;
+    if (deleted) {
+      if (taskSeries == null && read(seriesId).isEmpty()) return;
+    } else if (!concernsSeries(data)) {
+      return;
+    }
+    Instant now = clock.instant();
+    guard.apply(
+        taskKey(taskId),
+        event,
+        before -> {
+          change(
+              seriesId,
+              series -> {
+                if (series == null) {
+                  if (deleted || !(data.get("recurrence") instanceof JsonObject)) return null;
+                  series = Series.start(seriesId, data, now);
+                  if (completed) series.completed(taskId, completedAt(data, now));
+                  return series;
+                }
+                boolean changed;
+                if (deleted) {
+                  changed = series.deleted(taskId);
+                } else {
+                  changed = series.follow(data, now);
+                  if (completed) changed |= series.completed(taskId, completedAt(data, now));
+                }
+                return changed ? series : null;
+              });
+          return JSON.createObjectBuilder().add("seriesId", seriesId).build();
+        });
+    carryOut(seriesId);
+  }
+
+  /** Whether a task event can concern a series: it has a recurrence, a series, or lost one. */
+  static boolean concernsSeries(JsonObject task) {
+    if (task.get("recurrence") instanceof JsonObject) return true;
+    if (task.get("seriesId") instanceof JsonString) return true;
+    return task.get("changed") instanceof JsonArray c && c.contains(JSON.createValue("recurrence"));
+  }
+
+  private static Instant completedAt(JsonObject task, Instant now) {
+    return task.get("completedAt") instanceof JsonString c ? Instant.parse(c.getString()) : now;
+  }
+
+  // --- jobs ----------------------------------------------------------------------------------
+
+  /** The time trigger of occurrence {@code n} fired. */
+  public void onTrigger(String seriesId, int n, Instant due) {
+    change(seriesId, series -> series != null && series.triggered(n, due) ? series : null);
+    carryOut(seriesId);
+  }
+
+  // --- carrying out ------------------------------------------------------------------------
+
+  /** Carries out what the series decided: generation, job, events. Idempotent. */
+  void carryOut(String seriesId) {
+    for (int round = 0; round < ATTEMPTS; round++) {
+      Optional<Series> read = read(seriesId).map(Stored::series);
+      if (read.isEmpty()) return;
+      Series series = read.get();
+      if (series.pending() != null) {
+        generate(series);
+        continue;
+      }
+      Series.Job wanted = series.wantedJob();
+      if (!java.util.Objects.equals(wanted, series.job())) {
+        if (series.job() != null
+            && (wanted == null || !series.job().name().equals(wanted.name()))) {
+          sidecar.deleteJob(series.job().name());
+        }
+        if (wanted != null) {
+          sidecar.scheduleJob(
+              wanted.name(),
+              wanted.dueAt().toString(),
+              null,
+              JSON.createObjectBuilder()
+                  .add("seriesId", seriesId)
+                  .add("occurrence", Integer.toString(wanted.occurrence()))
+                  .add("dueAt", wanted.dueAt().toString())
+                  .build(),
+              FAILURE_POLICY);
+        }
+        change(
+            seriesId,
+            s -> {
+              if (!java.util.Objects.equals(s.job(), series.job())) return null;
+              s.jobScheduled(wanted);
+              return s;
+            });
+        continue;
+      }
+      publish(series);
+      return;
+    }
+    throw new IllegalStateException("series " + seriesId + " keeps changing; retried");
+  }
+
+  private void generate(Series series) {
+    Series.Pending p = series.pending();
+    String seriesId = series.seriesId();
+    String method = "internal/series/" + seriesId + "/occurrences/" + p.occurrence();
+    DaprSidecar.InvocationResult r =
+        sidecar.invoke(
+            taskService,
+            method,
+            Series.occurrenceKey(seriesId, p.occurrence()),
+            series.occurrenceBody().toString());
+    Instant now = clock.instant();
+    if (r.status() == 200 || r.status() == 201) {
+      String newTaskId = JSON.createReader(new StringReader(r.body())).readObject().getString("id");
+      change(seriesId, s -> s.generated(p.occurrence(), newTaskId, now) ? s : null);
+      LOG.fine(() -> "occurrence " + p.occurrence() + " of " + seriesId + ": task " + newTaskId);
+    } else if (r.status() / 100 == 4 && r.status() != 408 && r.status() != 429) {
+      LOG.severe(
+          () ->
+              "task-service refused occurrence "
+                  + p.occurrence()
+                  + " of series "
+                  + seriesId
+                  + ", the series ends: HTTP "
+                  + r.status()
+                  + " "
+                  + r.body());
+      change(seriesId, s -> s.refused(p.occurrence(), "HTTP " + r.status()) ? s : null);
+    } else {
+      throw new SidecarException(
+          "occurrence "
+              + p.occurrence()
+              + " of series "
+              + seriesId
+              + " not created: HTTP "
+              + r.status()
+              + " "
+              + r.body());
+    }
+  }
+
+  private void publish(Series series) {
+    List<JsonObject> events = series.outbox();
+    if (events.isEmpty()) return;
+    List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
+    for (JsonObject e : events) {
+      entries.add(new DaprSidecar.BulkEntry(e.getString("id"), series.userId(), e.toString()));
+    }
+    Set<String> failed = sidecar.publishBulk(Topic.RECURRING_EVENTS, entries);
+    List<String> published =
+        entries.stream()
+            .map(DaprSidecar.BulkEntry::entryId)
+            .filter(id -> !failed.contains(id))
+            .toList();
+    change(
+        series.seriesId(),
+        s -> {
+          s.published(published);
+          return s;
+        });
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException(
+          "events " + failed + " of series " + series.seriesId() + " were not published; retried");
+    }
+  }
+
+  // --- state -------------------------------------------------------------------------------
+
+  /** A series as read, with the ETag for writing it back. */
+  record Stored(Series series, String etag) {}
+
+  public Optional<Series> find(String seriesId) {
+    return read(seriesId).map(Stored::series);
+  }
+
+  Optional<Stored> read(String seriesId) {
+    Optional<StateEntry> entry = sidecar.getState(seriesKey(seriesId));
+    return entry.map(
+        e ->
+            new Stored(
+                Series.fromJson(JSON.createReader(new StringReader(e.json())).readObject()),
+                e.etag()));
+  }
+
+  /**
+   * Changes the series with the ETag read, reading again when a concurrent write won.
+   *
+   * @param change the series after the change from the series before (null when there is none);
+   *     null to write nothing
+   */
+  void change(String seriesId, Function<Series, Series> change) {
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      Optional<Stored> before = read(seriesId);
+      Series after = change.apply(before.map(Stored::series).orElse(null));
+      if (after == null) return;
+      String value = after.toJson().toString();
+      boolean written =
+          before.isPresent()
+              ? sidecar.saveState(seriesKey(seriesId), value, before.get().etag(), false)
+              : sidecar.saveState(seriesKey(seriesId), value, null, true);
+      if (written) return;
+    }
+    throw new SidecarException(
+        "series " + seriesId + ": lost " + ATTEMPTS + " writes to concurrent ones");
+  }
+}
