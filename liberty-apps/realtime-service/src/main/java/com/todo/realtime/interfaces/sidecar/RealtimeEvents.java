@@ -10,17 +10,28 @@ import static com.todo.events.EventType.TASK_UPDATED;
 import com.todo.dapr.EventHandler;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
+import com.todo.realtime.application.EventLog;
+import com.todo.realtime.interfaces.websocket.Connections;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * What realtime-service does with the events of its subscriptions
  * (dapr-config/resources/subscription-realtime-service.yaml), delivered by dapr-client's
- * EventRoutes.
+ * EventRoutes: each delivery is appended to its users' resume logs (reminders also to their pending
+ * sets) in one state read and one write ({@link #prepare}), then pushed to the users' open
+ * connections. An event that could not be logged is answered RETRY, and dapr-client parks it.
  */
 @ApplicationScoped
 public class RealtimeEvents implements EventHandler {
+
+  private static final Logger LOG = Logger.getLogger(RealtimeEvents.class.getName());
 
   private static final Set<EventType> HANDLES =
       EnumSet.of(
@@ -31,15 +42,38 @@ public class RealtimeEvents implements EventHandler {
           TASK_DELETED,
           REMINDER_TRIGGERED);
 
+  @Inject EventLog log;
+  @Inject Connections connections;
+
+  /** The outcome of each event prepared on this thread, by id, until {@link #handle} asks. */
+  private final ThreadLocal<Map<String, Outcome>> prepared = ThreadLocal.withInitial(HashMap::new);
+
   @Override
   public Set<EventType> handles() {
     return HANDLES;
   }
 
   @Override
+  public void prepare(List<CloudEvent> events) {
+    Map<String, Outcome> outcomes = prepared.get();
+    outcomes.clear();
+    Outcome outcome;
+    try {
+      log.append(events, connections::push);
+      outcome = Outcome.HANDLED;
+    } catch (RuntimeException e) {
+      LOG.warning(() -> events.size() + " events could not be logged, they are retried: " + e);
+      outcome = Outcome.RETRY;
+    }
+    for (CloudEvent e : events) outcomes.put(e.id(), outcome);
+  }
+
+  @Override
   public Outcome handle(CloudEvent event) {
-    // Not built yet (README.md): acknowledged under the consumer rules, without effect; a
-    // reaction that has one applies it through the SequenceGuard.
+    Outcome outcome = prepared.get().remove(event.id());
+    if (outcome != null) return outcome;
+    // not prepared: a parked event retried alone
+    log.append(List.of(event), connections::push);
     return Outcome.HANDLED;
   }
 }

@@ -1,0 +1,382 @@
+package com.todo.realtime.application;
+
+import static com.todo.events.Jsonp.JSON;
+
+import com.todo.dapr.DaprSidecar;
+import com.todo.dapr.StateEntry;
+import com.todo.events.CloudEvent;
+import com.todo.events.EventType;
+import com.todo.events.Topic;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Each user's resume log and pending reminders, in the state store (so that any replica, and this
+ * one after a restart, serves them):
+ *
+ * <ul>
+ *   <li>{@code rt|head|<user>}: how many events the user's log holds ({@code next}: the number of
+ *       the last one) and the ids of the latest {@value #RECENT} (a producer's duplicate is not
+ *       logged twice).
+ *   <li>{@code rt|log|<user>|<n mod capacity>}: the n-th event of the user ({@code {"n",
+ *       "event"}}), a ring of {@code realtime.log.capacity} (1,000) slots per user, each expiring
+ *       {@code realtime.log.ttl} (24 h) after it was written: an event can be resumed from while it
+ *       is among its user's last 1,000 and younger than 24 h.
+ *   <li>{@code rt|pending|<user>}: the reminders fired for the user and not acknowledged yet,
+ *       oldest first.
+ *   <li>{@code rt|acked|<event id>}: written once (first-write) by the first acknowledgement of a
+ *       reminder firing: only that one publishes {@code reminder.delivered.v1}.
+ * </ul>
+ *
+ * A delivery of events is logged with one bulk read and one transaction (two with reminders), under
+ * a lock of each of its users in this process, then pushed to the users' connections in log order.
+ */
+@ApplicationScoped
+public class EventLog {
+
+  private static final Logger LOG = Logger.getLogger(EventLog.class.getName());
+
+  /** The ids of each user's latest events kept in the head, to recognise a duplicate. */
+  static final int RECENT = 64;
+
+  public static final String SOURCE = "/realtime-service";
+
+  @Inject DaprSidecar sidecar;
+
+  @Inject
+  @ConfigProperty(name = "realtime.log.capacity", defaultValue = "1000")
+  int capacity;
+
+  @Inject
+  @ConfigProperty(name = "realtime.log.ttl", defaultValue = "PT24H")
+  Duration logTtl;
+
+  @Inject
+  @ConfigProperty(name = "realtime.pending.max", defaultValue = "200")
+  int pendingMax;
+
+  @Inject
+  @ConfigProperty(name = "realtime.pending.ttl", defaultValue = "P30D")
+  Duration pendingTtl;
+
+  private final ReentrantLock[] locks = new ReentrantLock[256];
+
+  public EventLog() {
+    for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
+  }
+
+  /** An event of a user's log: its number in the log, its id and its JSON text. */
+  public record Logged(String user, long n, String id, String json) {}
+
+  /** A resume: the events after the client's last one, or the need to reload by REST. */
+  public record Resume(boolean found, List<Logged> events, long head) {}
+
+  static String headKey(String user) {
+    return "rt|head|" + user;
+  }
+
+  String slotKey(String user, long n) {
+    return "rt|log|" + user + "|" + Math.floorMod(n, capacity);
+  }
+
+  static String pendingKey(String user) {
+    return "rt|pending|" + user;
+  }
+
+  static String ackedKey(String eventId) {
+    return "rt|acked|" + eventId;
+  }
+
+  private ReentrantLock lockOf(String user) {
+    return locks[Math.floorMod(user.hashCode(), locks.length)];
+  }
+
+  /** Locks the users' stripes in one order (no deadlock between deliveries); unlock with it. */
+  private List<ReentrantLock> lockAll(Iterable<String> users) {
+    java.util.TreeSet<Integer> stripes = new java.util.TreeSet<>();
+    for (String u : users) stripes.add(Math.floorMod(u.hashCode(), locks.length));
+    List<ReentrantLock> held = new ArrayList<>();
+    for (int s : stripes) {
+      locks[s].lock();
+      held.add(locks[s]);
+    }
+    return held;
+  }
+
+  private static void unlockAll(List<ReentrantLock> held) {
+    for (int i = held.size() - 1; i >= 0; i--) held.get(i).unlock();
+  }
+
+  /**
+   * Logs the events (in their order, each user's appended to that user's log) and hands each newly
+   * logged one to {@code push} while still holding the users' locks, so that the pushes of a user
+   * come in log order.
+   *
+   * @throws RuntimeException when the state store fails: nothing was pushed, the events are to be
+   *     delivered again
+   */
+  public void append(List<CloudEvent> events, java.util.function.Consumer<Logged> push) {
+    Map<String, List<CloudEvent>> byUser = new LinkedHashMap<>();
+    for (CloudEvent e : events) {
+      if (e.userId() == null || e.userId().isBlank()) continue;
+      byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+    }
+    if (byUser.isEmpty()) return;
+    List<ReentrantLock> held = lockAll(byUser.keySet());
+    try {
+      List<String> keys = new ArrayList<>();
+      for (var entry : byUser.entrySet()) {
+        keys.add(headKey(entry.getKey()));
+        boolean reminders = false;
+        for (CloudEvent e : entry.getValue()) {
+          if (isReminder(e)) {
+            reminders = true;
+            keys.add(ackedKey(e.id()));
+          }
+        }
+        if (reminders) keys.add(pendingKey(entry.getKey()));
+      }
+      Map<String, JsonValue> stored = sidecar.readStates(keys);
+      Map<String, JsonValue> logWrites = new LinkedHashMap<>();
+      Map<String, JsonValue> pendingWrites = new LinkedHashMap<>();
+      List<Logged> pushes = new ArrayList<>();
+      for (var entry : byUser.entrySet()) {
+        String user = entry.getKey();
+        Head head = Head.of(stored.get(headKey(user)));
+        List<JsonObject> pending = null;
+        boolean pendingChanged = false;
+        for (CloudEvent e : entry.getValue()) {
+          if (isReminder(e) && !stored.containsKey(ackedKey(e.id()))) {
+            if (pending == null) pending = pendingOf(stored.get(pendingKey(user)));
+            if (pending.stream().noneMatch(p -> e.id().equals(p.getString("id", null)))) {
+              pending.add(e.toJson());
+              while (pending.size() > pendingMax) pending.remove(0);
+              pendingChanged = true;
+            }
+          }
+          if (head.recent.contains(e.id())) {
+            LOG.fine(() -> "event " + e.id() + " of " + user + " is logged already");
+            continue;
+          }
+          long n = head.append(e.id());
+          JsonObject json = e.toJson();
+          logWrites.put(
+              slotKey(user, n), JSON.createObjectBuilder().add("n", n).add("event", json).build());
+          pushes.add(new Logged(user, n, e.id(), json.toString()));
+        }
+        logWrites.put(headKey(user), head.toJson());
+        if (pendingChanged) pendingWrites.put(pendingKey(user), pendingJson(pending));
+      }
+      // pending first: when the log write then fails, the redelivery finds the reminder pending
+      // already and logs it
+      if (!pendingWrites.isEmpty()) sidecar.saveStates(pendingWrites, pendingTtl.toSeconds());
+      sidecar.saveStates(logWrites, logTtl.toSeconds());
+      for (Logged l : pushes) push.accept(l);
+    } finally {
+      unlockAll(held);
+    }
+  }
+
+  static boolean isReminder(CloudEvent e) {
+    return EventType.REMINDER_TRIGGERED.type().equals(e.type());
+  }
+
+  /**
+   * The events of the user's log after the one with id {@code after}: not found when that id is not
+   * in the log (unknown, too old, or overwritten by 1,000 newer events), or when an event after it
+   * is gone already.
+   */
+  public Resume after(String user, String after) {
+    Head head = Head.of(sidecar.readStates(List.of(headKey(user))).get(headKey(user)));
+    long last = head.next;
+    long from = head.indexOf(after); // 0 when not among the recent ids
+    List<String> keys = new ArrayList<>();
+    long oldest = Math.max(1, last - capacity + 1);
+    if (from > 0) {
+      for (long n = from + 1; n <= last; n++) keys.add(slotKey(user, n));
+    } else {
+      for (long n = oldest; n <= last; n++) keys.add(slotKey(user, n));
+    }
+    Map<String, JsonValue> slots = keys.isEmpty() ? Map.of() : sidecar.readStates(keys);
+    if (from == 0) {
+      for (long n = oldest; n <= last; n++) {
+        if (slots.get(slotKey(user, n)) instanceof JsonObject o
+            && o.getJsonNumber("n").longValue() == n
+            && after.equals(o.getJsonObject("event").getString("id", null))) {
+          from = n;
+          break;
+        }
+      }
+      if (from == 0) return new Resume(false, List.of(), last);
+    }
+    List<Logged> events = new ArrayList<>();
+    for (long n = from + 1; n <= last; n++) {
+      if (!(slots.get(slotKey(user, n)) instanceof JsonObject o)
+          || o.getJsonNumber("n").longValue() != n) {
+        return new Resume(false, List.of(), last);
+      }
+      JsonObject event = o.getJsonObject("event");
+      events.add(new Logged(user, n, event.getString("id"), event.toString()));
+    }
+    return new Resume(true, events, last);
+  }
+
+  /** The user's reminders waiting for an acknowledgement, oldest first (their JSON text). */
+  public List<JsonObject> pending(String user) {
+    return pendingOf(sidecar.readStates(List.of(pendingKey(user))).get(pendingKey(user)));
+  }
+
+  /**
+   * A client acknowledged the reminder firing {@code eventId}: the first acknowledgement of it
+   * (whichever client, whichever replica) publishes {@code reminder.delivered.v1}; it leaves the
+   * pending set.
+   *
+   * @return true when this call published the delivered event
+   */
+  public boolean ack(String user, String eventId) {
+    ReentrantLock lock = lockOf(user);
+    lock.lock();
+    try {
+      for (int attempt = 0; attempt < 5; attempt++) {
+        Optional<StateEntry> entry = sidecar.getState(pendingKey(user));
+        if (entry.isEmpty()) return false;
+        List<JsonObject> pending = pendingOf(parse(entry.get().json()));
+        JsonObject event =
+            pending.stream()
+                .filter(p -> eventId.equals(p.getString("id", null)))
+                .findFirst()
+                .orElse(null);
+        if (event == null) return false;
+        boolean published = publishDelivered(user, event);
+        pending.remove(event);
+        if (sidecar.saveState(
+            pendingKey(user),
+            pendingJson(pending).toString(),
+            entry.get().etag(),
+            false,
+            pendingTtl.toSeconds())) {
+          return published;
+        }
+        if (published) return true; // another ack changed the set; it is published once anyway
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean publishDelivered(String user, JsonObject triggered) {
+    String id = triggered.getString("id");
+    String guard =
+        JSON.createObjectBuilder().add("ackedAt", Instant.now().toString()).build().toString();
+    if (!sidecar.saveState(ackedKey(id), guard, null, true, pendingTtl.toSeconds())) return false;
+    try {
+      CloudEvent t = CloudEvent.fromJson(triggered);
+      JsonObject data = t.data();
+      CloudEvent delivered =
+          CloudEvent.of(
+              EventType.REMINDER_DELIVERED,
+              UUID.nameUUIDFromBytes(("delivered|" + id).getBytes(StandardCharsets.UTF_8))
+                  .toString(),
+              SOURCE,
+              t.subject(),
+              Instant.now(),
+              user,
+              t.sequence(),
+              JSON.createObjectBuilder()
+                  .add("reminderId", data.getString("reminderId"))
+                  .add("taskId", data.getString("taskId"))
+                  .add("userId", user)
+                  .add("deliveredAt", Instant.now().toString())
+                  .build());
+      sidecar.publish(Topic.REMINDER_EVENTS, delivered);
+      return true;
+    } catch (RuntimeException e) {
+      // not published: the next acknowledgement tries again
+      try {
+        sidecar.deleteState(ackedKey(id));
+      } catch (RuntimeException ignored) {
+        LOG.warning(() -> "the ack guard of " + id + " could not be removed: " + ignored);
+      }
+      throw e;
+    }
+  }
+
+  private static List<JsonObject> pendingOf(JsonValue stored) {
+    List<JsonObject> list = new ArrayList<>();
+    if (stored instanceof JsonObject o && o.get("events") instanceof JsonArray events) {
+      for (JsonValue v : events) if (v instanceof JsonObject e) list.add(e);
+    }
+    return list;
+  }
+
+  private static JsonObject pendingJson(List<JsonObject> pending) {
+    JsonArrayBuilder a = JSON.createArrayBuilder();
+    pending.forEach(a::add);
+    return JSON.createObjectBuilder().add("events", a).build();
+  }
+
+  private static JsonValue parse(String json) {
+    return JSON.createReader(new StringReader(json)).readValue();
+  }
+
+  /** A user's log head: the number of its last event and the ids of the latest ones. */
+  static final class Head {
+    long next;
+    final Deque<String> recent = new ArrayDeque<>();
+
+    static Head of(JsonValue stored) {
+      Head h = new Head();
+      if (stored instanceof JsonObject o) {
+        h.next = o.getJsonNumber("next").longValue();
+        if (o.get("recent") instanceof JsonArray ids) {
+          for (JsonValue v : ids) h.recent.add(((jakarta.json.JsonString) v).getString());
+        }
+      }
+      return h;
+    }
+
+    long append(String id) {
+      recent.addLast(id);
+      while (recent.size() > RECENT) recent.removeFirst();
+      return ++next;
+    }
+
+    /** The number of the event with this id if it is among the recent ones, else 0. */
+    long indexOf(String id) {
+      long n = next;
+      var it = recent.descendingIterator();
+      while (it.hasNext()) {
+        if (it.next().equals(id)) return n;
+        n--;
+      }
+      return 0;
+    }
+
+    JsonObject toJson() {
+      return JSON.createObjectBuilder()
+          .add("next", next)
+          .add("recent", JSON.createArrayBuilder(List.copyOf(recent)))
+          .build();
+    }
+  }
+}

@@ -1,0 +1,299 @@
+package com.todo.realtime.interfaces.websocket;
+
+import static com.todo.events.Jsonp.JSON;
+
+import com.todo.realtime.application.EventLog;
+import com.todo.realtime.application.EventLog.Logged;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One open WebSocket of a user. Frames go out one at a time (asynchronously, never blocking the
+ * thread that delivers events) from a bounded queue: a client that falls {@code maxQueued} frames
+ * behind, or whose oldest frame waits more than the stall limit, is closed with 1013 and resumes
+ * with {@code after}. Events of the user's log carry their number in it: a number at or below the
+ * last one sent is not sent again, which is what joins a resume to the live stream without gap or
+ * duplicate.
+ */
+public final class Connection extends Endpoint {
+
+  private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+
+  /** Code 1013 (Try Again Later), not among the constants of CloseCodes. */
+  static final CloseReason.CloseCode TRY_AGAIN_LATER = CloseReason.CloseCodes.getCloseCode(1013);
+
+  final String user;
+  final Instant expiresAt;
+  private final String after;
+  private final Connections registry;
+  private final EventLog log;
+  private final int maxQueued;
+
+  private Session session;
+  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private boolean sending;
+  private long sendingSince;
+  private boolean closed;
+
+  /** While the opening frames are read: live events wait here. */
+  private List<Logged> held = new ArrayList<>();
+
+  /** The number of the last event of the log sent (or skipped as older than the connection). */
+  private long lastSent;
+
+  /** The pending reminders sent at the opening: not sent again from the log. */
+  private final Set<String> sentPending = new HashSet<>();
+
+  volatile long lastHeard = System.currentTimeMillis();
+
+  Connection(
+      String user,
+      Instant expiresAt,
+      String after,
+      Connections registry,
+      EventLog log,
+      int maxQueued) {
+    this.user = user;
+    this.expiresAt = expiresAt;
+    this.after = after;
+    this.registry = registry;
+    this.log = log;
+    this.maxQueued = maxQueued;
+  }
+
+  @Override
+  public void onOpen(Session session, EndpointConfig config) {
+    this.session = session;
+    session.setMaxIdleTimeout(0);
+    session.setMaxTextMessageBufferSize(8192);
+    session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
+    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> heard());
+    registry.add(this);
+    registry.run(this::open);
+  }
+
+  /** The opening frames: a resync notice, the pending reminders, the missed events; then live. */
+  private void open() {
+    try {
+      EventLog.Resume resume = after == null ? null : log.after(user, after);
+      List<JsonObject> pending = log.pending(user);
+      synchronized (this) {
+        if (resume != null && !resume.found()) enqueue(resyncFrame(after));
+        for (JsonObject p : pending) {
+          sentPending.add(p.getString("id", ""));
+          enqueue(p.toString());
+        }
+        if (resume != null && resume.found()) {
+          for (Logged l : resume.events()) send(l);
+          lastSent = Math.max(lastSent, resume.head());
+        } else if (resume != null) {
+          lastSent = resume.head();
+        } else {
+          lastSent = Long.MIN_VALUE;
+        }
+        List<Logged> live = held;
+        held = null;
+        for (Logged l : live) send(l);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "the opening of a connection of " + user + " failed", e);
+      close(TRY_AGAIN_LATER, "state store unavailable, reconnect");
+    }
+  }
+
+  private String resyncFrame(String after) {
+    return JSON.createObjectBuilder()
+        .add("specversion", "1.0")
+        .add("id", UUID.randomUUID().toString())
+        .add("source", EventLog.SOURCE)
+        .add("type", "com.todo.realtime.resync-required.v1")
+        .add("time", Instant.now().toString())
+        .add("datacontenttype", "application/json")
+        .add("userid", user)
+        .add(
+            "data",
+            JSON.createObjectBuilder()
+                .add("after", after)
+                .add("reason", "the event is unknown or no longer kept: reload by REST"))
+        .build()
+        .toString();
+  }
+
+  /** An event of the user's log, live (from the delivery thread) or replayed. */
+  synchronized void push(Logged l) {
+    if (held != null) {
+      held.add(l);
+      return;
+    }
+    send(l);
+  }
+
+  private void send(Logged l) {
+    if (lastSent != Long.MIN_VALUE && l.n() <= lastSent) return;
+    lastSent = l.n();
+    if (sentPending.contains(l.id())) return;
+    enqueue(l.json());
+  }
+
+  private void enqueue(String text) {
+    if (closed) return;
+    if (queue.size() >= maxQueued) {
+      LOG.info(() -> "a connection of " + user + " is " + maxQueued + " frames behind: closed");
+      closeLater(TRY_AGAIN_LATER, "too far behind, resume with after");
+      return;
+    }
+    queue.addLast(text);
+    if (!sending) sendNext();
+  }
+
+  private void sendNext() {
+    while (true) {
+      String text = queue.pollFirst();
+      if (text == null || closed) {
+        sending = false;
+        return;
+      }
+      sending = true;
+      sendingSince = System.currentTimeMillis();
+      inline = true;
+      doneInline = false;
+      try {
+        session.getAsyncRemote().sendText(text, this::sent);
+      } catch (RuntimeException e) {
+        inline = false;
+        sending = false;
+        closeLater(CloseCodes.UNEXPECTED_CONDITION, "send failed");
+        return;
+      }
+      inline = false;
+      // completed on this thread: go on in this loop rather than recursing from the callback
+      if (!doneInline) return;
+      if (!okInline) {
+        sending = false;
+        closeLater(CloseCodes.GOING_AWAY, "send failed");
+        return;
+      }
+    }
+  }
+
+  /** True while this thread is in sendText; the outcome when the send completed within it. */
+  private boolean inline;
+
+  private boolean doneInline;
+  private boolean okInline;
+
+  private synchronized void sent(jakarta.websocket.SendResult result) {
+    if (inline) {
+      doneInline = true;
+      okInline = result.isOK();
+      return;
+    }
+    if (!result.isOK()) {
+      LOG.fine(() -> "a frame to " + user + " was not sent: " + result.getException());
+      sending = false;
+      closeLater(CloseCodes.GOING_AWAY, "send failed");
+      return;
+    }
+    sendNext();
+  }
+
+  /** True when the oldest frame in flight has waited longer than {@code stallMs}. */
+  synchronized boolean stalled(long now, long stallMs) {
+    return sending && now - sendingSince > stallMs;
+  }
+
+  synchronized boolean idle() {
+    return !sending;
+  }
+
+  void heard() {
+    lastHeard = System.currentTimeMillis();
+  }
+
+  private void onText(String text) {
+    heard();
+    String ack;
+    try {
+      JsonObject message = JSON.createReader(new StringReader(text)).readObject();
+      ack = message.getString("ack", null);
+    } catch (RuntimeException e) {
+      ack = null;
+    }
+    if (ack == null) {
+      LOG.fine(() -> "a message of " + user + " that is not an ack is ignored");
+      return;
+    }
+    String id = ack;
+    registry.run(
+        () -> {
+          try {
+            log.ack(user, id);
+          } catch (RuntimeException e) {
+            LOG.warning(() -> "the ack of " + id + " by " + user + " failed: " + e);
+          }
+        });
+  }
+
+  void ping() {
+    try {
+      session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+    } catch (Exception e) {
+      LOG.fine(() -> "a ping to " + user + " failed: " + e);
+    }
+  }
+
+  /** Closes on another thread: a close can wait on a client that reads nothing. */
+  void closeLater(CloseReason.CloseCode code, String reason) {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+      queue.clear();
+    }
+    registry.remove(this);
+    registry.run(() -> close(code, reason));
+  }
+
+  private void close(CloseReason.CloseCode code, String reason) {
+    synchronized (this) {
+      closed = true;
+      queue.clear();
+    }
+    registry.remove(this);
+    try {
+      if (session.isOpen()) session.close(new CloseReason(code, reason));
+    } catch (Exception e) {
+      LOG.fine(() -> "closing a connection of " + user + ": " + e);
+    }
+  }
+
+  @Override
+  public void onClose(Session session, CloseReason closeReason) {
+    synchronized (this) {
+      closed = true;
+      queue.clear();
+    }
+    registry.remove(this);
+  }
+
+  @Override
+  public void onError(Session session, Throwable thr) {
+    LOG.fine(() -> "a connection of " + user + " failed: " + thr);
+  }
+}

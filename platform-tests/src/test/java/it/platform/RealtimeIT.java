@@ -1,0 +1,476 @@
+package it.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * realtime-service's WebSocket {@code /ws/v1/events} (docs/api.md) from the outside, with the JDK's
+ * WebSocket client (and a raw socket for a client that reads nothing), against the running
+ * platform: the events come from task-service and notification-service through Kafka and the
+ * sidecars.
+ */
+class RealtimeIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static URI uri(String after) {
+    return URI.create(
+        "ws://127.0.0.1:"
+            + Platform.appPort("realtime-service")
+            + "/ws/v1/events"
+            + (after == null ? "" : "?after=" + after));
+  }
+
+  /** A client that keeps every text frame and the close it got. */
+  static final class Client implements WebSocket.Listener, AutoCloseable {
+    final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    WebSocket socket;
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        frames.add(partial.toString());
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closed.complete(-1);
+    }
+
+    /** The next frame as JSON; fails after the wait. */
+    JsonObject next() {
+      try {
+        String f = frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        if (f == null) fail("no frame within " + WAIT);
+        return Platform.json(f);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** The ids of the next {@code n} frames. */
+    List<String> nextIds(int n) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < n; i++) ids.add(next().getString("id"));
+      return ids;
+    }
+
+    /** True when no frame comes within {@code period}. */
+    boolean quietFor(Duration period) throws InterruptedException {
+      return frames.poll(period.toMillis(), TimeUnit.MILLISECONDS) == null;
+    }
+
+    void send(String text) {
+      socket.sendText(text, true).join();
+    }
+
+    @Override
+    public void close() {
+      if (socket != null && !socket.isOutputClosed()) {
+        try {
+          socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          socket.abort();
+        }
+      }
+    }
+  }
+
+  /** Connects with the token in the Authorization header. */
+  static Client connect(String token, String after) {
+    Client c = new Client();
+    c.socket =
+        HTTP.newWebSocketBuilder()
+            .header("Authorization", "Bearer " + token)
+            .buildAsync(uri(after), c)
+            .join();
+    return c;
+  }
+
+  /** Connects with the token as a subprotocol, as a browser does. */
+  static Client connectWithSubprotocol(String token) {
+    Client c = new Client();
+    c.socket =
+        HTTP.newWebSocketBuilder()
+            .subprotocols("todo-events.v1", "bearer." + token)
+            .buildAsync(uri(null), c)
+            .join();
+    return c;
+  }
+
+  /** The HTTP status of a refused upgrade (the test fails if it is accepted). */
+  static int refusal(WebSocket.Builder builder) {
+    try {
+      WebSocket ws = builder.buildAsync(uri(null), new Client()).join();
+      ws.abort();
+      return fail("the upgrade was accepted");
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof WebSocketHandshakeException h) {
+        return h.getResponse().statusCode();
+      }
+      throw e;
+    }
+  }
+
+  /** A token of the local dev issuer with the given expiry. */
+  static String token(String user, Instant expiresAt) throws Exception {
+    String pem = Files.readString(Platform.DEV.resolve("secrets/jwt-private.pem"));
+    byte[] der =
+        Base64.getMimeDecoder()
+            .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+    PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    long exp = expiresAt.getEpochSecond();
+    String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"dev\"}";
+    String payload =
+        "{\"iss\":\"https://dev.todo.local\",\"aud\":\"todo-api\",\"sub\":\""
+            + user
+            + "\",\"upn\":\""
+            + user
+            + "\",\"groups\":[\"user\"],\"iat\":"
+            + (exp - 600)
+            + ",\"exp\":"
+            + exp
+            + "}";
+    String signed =
+        b64.encodeToString(header.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+    Signature rsa = Signature.getInstance("SHA256withRSA");
+    rsa.initSign(key);
+    rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
+    return signed + "." + b64.encodeToString(rsa.sign());
+  }
+
+  private static String newUser(String what) {
+    return "rt-" + what + "-" + UUID.randomUUID();
+  }
+
+  /** The events of one user on a topic, in topic order, once {@code n} arrived. */
+  private static List<JsonObject> awaitUserEvents(KafkaTopic topic, String user, int n) {
+    List<ConsumerRecord<String, String>> seen =
+        topic.poll(
+            Duration.ofSeconds(60), s -> s.stream().filter(r -> user.equals(r.key())).count() >= n);
+    List<JsonObject> events =
+        seen.stream().filter(r -> user.equals(r.key())).map(r -> Platform.json(r.value())).toList();
+    assertEquals(n, events.size(), "events of " + user + " on Kafka");
+    return events;
+  }
+
+  private static List<String> ids(List<JsonObject> events) {
+    return events.stream().map(e -> e.getString("id")).toList();
+  }
+
+  // --- authentication --------------------------------------------------------------------
+
+  @Test
+  void anUpgradeWithoutAValidTokenIsRefusedWith401() throws Exception {
+    String user = newUser("auth");
+    String good = new TaskApi(user).token();
+    String forged =
+        good.substring(0, good.lastIndexOf('.') + 1)
+            + "AAAA"
+            + good.substring(good.lastIndexOf('.') + 5);
+    assertEquals(401, refusal(HTTP.newWebSocketBuilder()), "no token");
+    assertEquals(
+        401, refusal(HTTP.newWebSocketBuilder().header("Authorization", "Bearer nonsense")), "bad");
+    assertEquals(
+        401,
+        refusal(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + forged)),
+        "forged");
+    assertEquals(
+        401,
+        refusal(
+            HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token(user, Instant.now().minusSeconds(5)))),
+        "expired");
+    assertEquals(
+        401,
+        refusal(
+            HTTP.newWebSocketBuilder()
+                .subprotocols(
+                    "todo-events.v1", "bearer." + token(user, Instant.now().minusSeconds(5)))),
+        "expired, as a subprotocol");
+    assertEquals(
+        401,
+        refusal(HTTP.newWebSocketBuilder().subprotocols("todo-events.v1", "bearer.x.y.z")),
+        "bad, as a subprotocol");
+  }
+
+  @Test
+  void aClientAuthenticatedByHeaderOrSubprotocolGetsEachEventAsOnKafka() throws Exception {
+    TaskApi api = new TaskApi(newUser("auth"));
+    try (KafkaTopic topic = new KafkaTopic("task-events");
+        Client byHeader = connect(api.token(), null);
+        Client bySubprotocol = connectWithSubprotocol(api.token())) {
+      assertEquals("todo-events.v1", bySubprotocol.socket.getSubprotocol());
+      JsonObject task = api.create("{\"title\":\"live\",\"tags\":[\"a\"]}");
+      api.call("PATCH", "/tasks/" + task.getString("id"), "{\"title\":\"live 2\"}");
+
+      List<JsonObject> onKafka = awaitUserEvents(topic, api.user, 2);
+      for (Client c : List.of(byHeader, bySubprotocol)) {
+        for (JsonObject expected : onKafka) {
+          JsonObject frame = c.next();
+          assertEquals(expected.getString("id"), frame.getString("id"));
+          assertEquals(expected.getString("type"), frame.getString("type"));
+          assertEquals(expected.getJsonObject("data"), frame.getJsonObject("data"));
+          assertEquals(expected.getString("sequence"), frame.getString("sequence"));
+          assertEquals(api.user, frame.getString("userid"));
+        }
+      }
+    }
+  }
+
+  // --- each user's own events, in order ------------------------------------------------
+
+  @Test
+  void twoUsersEachSeeOnlyTheirOwnEventsInCommitOrder() throws Exception {
+    TaskApi ann = new TaskApi(newUser("ann"));
+    TaskApi bob = new TaskApi(newUser("bob"));
+    int n = 15;
+    try (KafkaTopic topic = new KafkaTopic("task-events");
+        Client annClient = connect(ann.token(), null);
+        Client bobClient = connect(bob.token(), null)) {
+      for (int i = 0; i < n; i++) {
+        JsonObject a = ann.create("{\"title\":\"ann " + i + "\"}");
+        bob.create("{\"title\":\"bob " + i + "\"}");
+        ann.call("POST", "/tasks/" + a.getString("id") + "/complete", null);
+      }
+      List<String> annOnKafka = ids(awaitUserEvents(topic, ann.user, 2 * n));
+      List<String> bobOnKafka = ids(awaitUserEvents(topic, bob.user, n));
+      assertEquals(annOnKafka, annClient.nextIds(2 * n), "ann's events in commit order");
+      assertEquals(bobOnKafka, bobClient.nextIds(n), "bob's events in commit order");
+      assertTrue(annClient.quietFor(Duration.ofSeconds(1)), "nothing else for ann");
+      assertTrue(bobClient.quietFor(Duration.ofMillis(100)), "nothing else for bob");
+    }
+  }
+
+  // --- resume --------------------------------------------------------------------------
+
+  @Test
+  void aClientResumingAfterItsLastEventGetsExactlyWhatItMissedThenLive() throws Exception {
+    TaskApi api = new TaskApi(newUser("resume"));
+    String last;
+    try (Client first = connect(api.token(), null)) {
+      api.create("{\"title\":\"before\"}");
+      last = first.next().getString("id");
+    }
+    List<String> missed;
+    try (KafkaTopic topic = new KafkaTopic("task-events")) {
+      JsonObject task = api.create("{\"title\":\"while away 0\"}");
+      for (int i = 1; i < 20; i++) {
+        api.call("PATCH", "/tasks/" + task.getString("id"), "{\"title\":\"while away " + i + "\"}");
+      }
+      missed = ids(awaitUserEvents(topic, api.user, 20));
+      // realtime-service logged them: its consumed position reached the last one
+      ConsumerRecord<String, String> lastRecord =
+          topic.poll(Duration.ZERO, s -> true).stream()
+              .filter(r -> r.value().contains(missed.get(19)))
+              .findFirst()
+              .orElseThrow();
+      Platform.awaitConsumed("realtime-service", "/events/task-events", lastRecord);
+    }
+    try (Client again = connect(api.token(), last)) {
+      assertEquals(missed, again.nextIds(20), "exactly the 20 missed, in order");
+      JsonObject live = api.create("{\"title\":\"live again\"}");
+      JsonObject next = again.next();
+      assertEquals(live.getString("id"), next.getJsonObject("data").getString("id"), "then live");
+      assertTrue(again.quietFor(Duration.ofSeconds(1)), "none twice");
+    }
+  }
+
+  @Test
+  void anUnknownAfterGetsTheResyncFrameFirst() {
+    TaskApi api = new TaskApi(newUser("resync"));
+    String unknown = UUID.randomUUID().toString();
+    try (Client c = connect(api.token(), unknown)) {
+      JsonObject first = c.next();
+      assertEquals("com.todo.realtime.resync-required.v1", first.getString("type"));
+      assertEquals(unknown, first.getJsonObject("data").getString("after"));
+      JsonObject task = api.create("{\"title\":\"after the resync\"}");
+      assertEquals(task.getString("id"), c.next().getJsonObject("data").getString("id"));
+    }
+  }
+
+  // --- offline reminders ------------------------------------------------------------------
+
+  @Test
+  void aReminderFiredWhileOfflineArrivesOnConnectAndOneAckPublishesOneDelivered() throws Exception {
+    TaskApi api = new TaskApi(newUser("offline"));
+    try (KafkaTopic reminders = new KafkaTopic("reminder-events")) {
+      Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(2);
+      JsonObject task =
+          api.create(
+              "{\"title\":\"call back\",\"dueAt\":\""
+                  + at.plusSeconds(3600)
+                  + "\",\"reminders\":[{\"at\":\""
+                  + at
+                  + "\"}]}");
+      String reminderId = task.getJsonArray("reminders").getJsonObject(0).getString("id");
+      ConsumerRecord<String, String> fired =
+          reminders
+              .poll(
+                  Duration.ofSeconds(60),
+                  s -> s.stream().anyMatch(r -> isOf(r, "triggered", reminderId)))
+              .stream()
+              .filter(r -> isOf(r, "triggered", reminderId))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("the reminder did not fire"));
+      String firedId = Platform.json(fired.value()).getString("id");
+      Platform.awaitConsumed("realtime-service", "/events/reminder-events", fired);
+
+      try (Client one = connect(api.token(), null);
+          Client two = connect(api.token(), null)) {
+        assertEquals(firedId, one.next().getString("id"), "pending on connect");
+        assertEquals(firedId, two.next().getString("id"), "on every connection");
+        one.send("{\"ack\":\"" + firedId + "\"}");
+        two.send("{\"ack\":\"" + firedId + "\"}");
+        var seen =
+            reminders.poll(
+                Duration.ofSeconds(20),
+                s -> s.stream().anyMatch(r -> isOf(r, "delivered", reminderId)));
+        assertTrue(seen.stream().anyMatch(r -> isOf(r, "delivered", reminderId)), "delivered");
+        var settled = reminders.poll(Duration.ofSeconds(3), s -> false);
+        assertEquals(
+            1, settled.stream().filter(r -> isOf(r, "delivered", reminderId)).count(), "once");
+      }
+      try (Client later = connect(api.token(), null)) {
+        JsonObject created = api.create("{\"title\":\"after the ack\"}");
+        assertEquals(
+            created.getString("id"),
+            later.next().getJsonObject("data").getString("id"),
+            "no longer pending");
+      }
+    }
+  }
+
+  private static boolean isOf(ConsumerRecord<String, String> r, String what, String reminderId) {
+    JsonObject e = Platform.json(r.value());
+    return e.getString("type").equals("com.todo.reminder." + what + ".v1")
+        && reminderId.equals(e.getJsonObject("data").getString("reminderId", ""));
+  }
+
+  // --- a client that reads nothing ------------------------------------------------------
+
+  @Test
+  void aClientThatReadsNothingIsClosedWith1013WithoutSlowingTheOthers() throws Exception {
+    TaskApi api = new TaskApi(newUser("slow"));
+    String big = "x".repeat(9_900);
+    try (Socket slow = new Socket();
+        Client fast = connect(api.token(), null)) {
+      slow.setReceiveBufferSize(4096);
+      slow.connect(
+          new java.net.InetSocketAddress("127.0.0.1", Platform.appPort("realtime-service")));
+      OutputStream out = slow.getOutputStream();
+      out.write(
+          ("GET /ws/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                  + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer "
+                  + api.token()
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = slow.getInputStream();
+      String status = readHeaders(in);
+      assertTrue(status.startsWith("HTTP/1.1 101"), status);
+
+      JsonObject task = api.create("{\"title\":\"big\"}");
+      int changes = 700;
+      Set<String> seenByFast = new HashSet<>();
+      for (int i = 0; i < changes; i++) {
+        api.call(
+            "PATCH", "/tasks/" + task.getString("id"), "{\"description\":\"" + i + big + "\"}");
+      }
+      // the other client of the same user gets every change meanwhile
+      for (int i = 0; i < changes + 1; i++) seenByFast.add(fast.next().getString("id"));
+      assertEquals(changes + 1, seenByFast.size());
+
+      // the slow one now reads: what was sent, then a close frame with 1013
+      slow.setSoTimeout(30_000);
+      int code = readUntilClose(in);
+      assertEquals(1013, code, "closed as too far behind");
+    }
+  }
+
+  private static String readHeaders(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    while (!b.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) break;
+      b.append((char) c);
+    }
+    return b.toString();
+  }
+
+  /** Reads server frames until a close frame; its status code, or -1 at the end of the stream. */
+  private static int readUntilClose(InputStream in) throws IOException {
+    while (true) {
+      int b0 = in.read();
+      if (b0 < 0) return -1;
+      int b1 = in.read();
+      long len = b1 & 0x7f;
+      if (len == 126) len = (in.read() << 8) | in.read();
+      else if (len == 127) {
+        len = 0;
+        for (int i = 0; i < 8; i++) len = (len << 8) | in.read();
+      }
+      byte[] payload = in.readNBytes((int) len);
+      if ((b0 & 0x0f) == 0x8) {
+        return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+      }
+    }
+  }
+
+  static void assertPresent(Object o) {
+    assertNotNull(o);
+  }
+}
