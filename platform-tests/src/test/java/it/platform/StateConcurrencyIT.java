@@ -60,4 +60,24 @@ class StateConcurrencyIT {
     assertNotEquals(etag, newEtag);
     assertEquals(2, Platform.state(SERVICE, key).orElseThrow().getInt("n"));
   }
+
+  /**
+   * Refused writes are the normal outcome of optimistic concurrency under load (two job callbacks
+   * of one task racing): they must not stop the sidecar's other state calls, as a circuit breaker
+   * that counts them as failures did (five in a row opened it for 10 s).
+   */
+  @Test
+  void refusedWritesDoNotStopTheStore() {
+    String key = "it-conflicts-" + UUID.randomUUID();
+    assertEquals(204, save(key, "{\"n\":1}", null).statusCode());
+    for (int i = 0; i < 12; i++) {
+      assertEquals(409, save(key, "{\"n\":9}", "999999").statusCode(), "stale ETag " + i);
+    }
+    HttpResponse<String> read =
+        Platform.sidecarCall(SERVICE, "GET", "/v1.0/state/statestore/" + key, null);
+    assertEquals(200, read.statusCode(), read.body());
+    String etag = read.headers().firstValue("ETag").orElseThrow();
+    assertEquals(204, save(key, "{\"n\":2}", etag).statusCode(), "a current write still works");
+    assertEquals(2, Platform.state(SERVICE, key).orElseThrow().getInt("n"));
+  }
 }
