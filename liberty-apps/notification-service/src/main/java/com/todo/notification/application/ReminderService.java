@@ -100,6 +100,7 @@ public class ReminderService {
     if (deleted ? guard.read(key).isEmpty() : !concernsReminders(data)) return;
     Instant now = clock.instant();
     List<JobChange> jobs = new ArrayList<>();
+    JsonObject[] written = {null};
     SequenceGuard.Result result =
         guard.apply(
             key,
@@ -111,22 +112,27 @@ public class ReminderService {
                       : TaskReminders.fromJson(before);
               jobs.clear();
               jobs.addAll(deleted ? t.deleted(now) : t.follow(data, now, grace));
-              return t.toJson();
+              written[0] = t.toJson();
+              return written[0];
             });
-    Optional<TaskReminders> stored = guard.read(key).map(a -> TaskReminders.fromJson(a.state()));
-    if (stored.isEmpty()) return;
-    if (result == SequenceGuard.Result.STALE) {
+    TaskReminders stored;
+    if (result == SequenceGuard.Result.APPLIED) {
+      stored = TaskReminders.fromJson(written[0]);
+    } else {
       // the same event again after a failure past its write: bring the jobs in line with the state
-      boolean sameEvent = guard.read(key).map(a -> a.eventId().equals(event.id())).orElse(false);
-      if (!sameEvent) return;
+      Optional<SequenceGuard.Applied> applied = guard.read(key);
+      if (applied.isEmpty()
+          || applied.get().state() == null
+          || !applied.get().eventId().equals(event.id())) return;
+      stored = TaskReminders.fromJson(applied.get().state());
       jobs.clear();
-      for (Reminder r : stored.get().reminders()) {
+      for (Reminder r : stored.reminders()) {
         jobs.add(new JobChange(r.id(), r.status().waiting() ? r.fireAt() : null));
       }
     }
-    index(stored.get());
-    runAll(stored.get(), jobs);
-    publishPending(key);
+    index(stored);
+    runAll(stored, jobs);
+    publishPending(key, stored);
   }
 
   /** Whether a task event can change reminders: the task has some, or its reminders changed. */
@@ -152,29 +158,34 @@ public class ReminderService {
 
   // --- jobs ----------------------------------------------------------------------------------
 
-  /** The job of a reminder fired: it is triggered if it still waits for that instant. */
+  /**
+   * The job of a reminder fired: it is triggered if it still waits for that instant. One read, one
+   * publish, one write: the events are published before the state that records them is written. A
+   * failure between the two answers the job with an error, and its retry announces the firing again
+   * with the same event id (derived from the reminder and its instant), which consumers recognise
+   * as a duplicate; a lost write race runs the change again on the newer state, with the same
+   * effect.
+   */
   public void fire(JsonObject job) {
     String taskId = job.getString("taskId");
     String reminderId = job.getString("reminderId");
     Instant fireAt = Instant.parse(job.getString("fireAt"));
     Instant now = clock.instant();
-    boolean[] triggered = {false};
     String key = taskKey(taskId);
     Optional<JsonObject> written =
         guard.update(
             key,
             state -> {
               TaskReminders t = TaskReminders.fromJson(state);
-              triggered[0] = t.fire(reminderId, fireAt, now);
-              return triggered[0] ? t.toJson() : null;
+              if (!t.fire(reminderId, fireAt, now)) return null;
+              publish(t);
+              return t.toJson();
             });
-    if (!triggered[0]) {
+    if (written.isEmpty()) {
       LOG.fine(() -> "job of reminder " + reminderId + " for " + fireAt + " is stale: ignored");
       return;
     }
-    TaskReminders t =
-        written.map(TaskReminders::fromJson).orElseGet(() -> current(key).orElseThrow());
-    publishPending(key, t);
+    TaskReminders t = TaskReminders.fromJson(written.get());
     Reminder r = t.reminder(reminderId).orElseThrow();
     long minute = r.firedAt().getEpochSecond() / 60;
     String check = deliveryCheckJob(t.userId(), minute);
@@ -256,7 +267,7 @@ public class ReminderService {
     }
     TaskReminders t = TaskReminders.fromJson(written.get());
     run(t, job[0]);
-    publishPending(key);
+    publishPending(key, t);
     return Optional.of(new View(t, t.reminder(reminderId).orElseThrow()));
   }
 
@@ -330,22 +341,10 @@ public class ReminderService {
    * from what they describe, so one published twice after a failure here is a duplicate consumers
    * recognise.
    */
-  private void publishPending(String key) {
-    current(key).ifPresent(t -> publishPending(key, t));
-  }
-
   private void publishPending(String key, TaskReminders t) {
     if (t.pending().isEmpty()) return;
-    List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
-    for (JsonObject event : t.pending()) {
-      entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), event.toString()));
-    }
-    Set<String> failed = sidecar.publishBulk(Topic.REMINDER_EVENTS, entries);
-    List<String> published =
-        entries.stream()
-            .map(DaprSidecar.BulkEntry::entryId)
-            .filter(id -> !failed.contains(id))
-            .toList();
+    List<String> published = new ArrayList<>();
+    Set<String> failed = publishBulk(t, published);
     guard.update(
         key,
         state -> {
@@ -359,8 +358,34 @@ public class ReminderService {
     }
   }
 
-  private Optional<TaskReminders> current(String key) {
-    return guard.read(key).map(a -> TaskReminders.fromJson(a.state()));
+  /**
+   * Publishes {@code t}'s pending events and forgets them in {@code t}, which the caller then
+   * stores.
+   *
+   * @throws IllegalStateException when one was not published (the caller's write is then skipped)
+   */
+  private void publish(TaskReminders t) {
+    if (t.pending().isEmpty()) return;
+    List<String> published = new ArrayList<>();
+    Set<String> failed = publishBulk(t, published);
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException(
+          "events " + failed + " of task " + t.taskId() + " were not published; retried");
+    }
+    t.published(published);
+  }
+
+  /** Publishes {@code t}'s pending events; adds those published to {@code published}. */
+  private Set<String> publishBulk(TaskReminders t, List<String> published) {
+    List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
+    for (JsonObject event : t.pending()) {
+      entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), event.toString()));
+    }
+    Set<String> failed = sidecar.publishBulk(Topic.REMINDER_EVENTS, entries);
+    for (DaprSidecar.BulkEntry e : entries) {
+      if (!failed.contains(e.entryId())) published.add(e.entryId());
+    }
+    return failed;
   }
 
   /** Adds the task's reminder ids to its user's index, where they are not yet. */
