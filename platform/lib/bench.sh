@@ -10,6 +10,9 @@
 # ./dev bench reminders: instead of 1., tasks with 10 reminders each, BENCH_REMINDERS (10000) due
 #     spread over BENCH_WINDOW (60) seconds that start BENCH_LEAD (60) seconds after the first
 #     create: scheduling rate, lateness p50/p99/max, early/lost/twice -- it.platform.ReminderBenchmark
+# ./dev bench realtime: instead of 1., BENCH_USERS (100) users x BENCH_PER_USER (10) WebSockets on
+#     realtime-service, creates at BENCH_RATE (100/s) for BENCH_SECONDS: commit (event time) -> frame
+#     p50/p99/max, frames missing, RSS per connection -- it.platform.RealtimeBenchmark
 # Options: BENCH_SECONDS (20), BENCH_WARMUP (120, seconds; 0 = none), BENCH_THREADS (16), BENCH_USERS (64),
 # BENCH_CONSUMERS=0 (stops the three subscribing services and their sidecars first: what the
 # producing path alone sustains; the next ./dev up starts them again).
@@ -34,7 +37,12 @@ mvn -B -q install -DskipTests -pl platform-tests -am >/dev/null
 cp_file="$(mktemp)"
 mvn -B -q -pl platform-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 
-if [ "${1:-}" = reminders ]; then
+if [ "${1:-}" = realtime ]; then
+  say "realtime-service WebSockets (${BENCH_USERS:-100} users x ${BENCH_PER_USER:-10}, ${BENCH_RATE:-100} creates/s)"
+  REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.users="${BENCH_USERS:-100}" -Dbench.per-user="${BENCH_PER_USER:-10}" \
+    -Dbench.rate="${BENCH_RATE:-100}" -Dbench.seconds="${BENCH_SECONDS:-20}" \
+    -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.RealtimeBenchmark
+elif [ "${1:-}" = reminders ]; then
   say "reminders (${BENCH_REMINDERS:-10000} due within ${BENCH_WINDOW:-60}s)"
   REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.reminders="${BENCH_REMINDERS:-10000}" -Dbench.window="${BENCH_WINDOW:-60}" \
     -Dbench.lead="${BENCH_LEAD:-60}" -Dbench.users="${BENCH_USERS:-100}" \

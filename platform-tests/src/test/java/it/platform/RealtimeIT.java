@@ -270,6 +270,15 @@ class RealtimeIT {
     }
   }
 
+  @Test
+  void theConnectionIsClosedWhenItsTokenExpires() throws Exception {
+    String user = newUser("expiry");
+    try (Client c = connect(token(user, Instant.now().plusSeconds(2)), null)) {
+      int code = c.closed.get(20, TimeUnit.SECONDS);
+      assertEquals(1008, code, "closed as a policy violation");
+    }
+  }
+
   // --- each user's own events, in order ------------------------------------------------
 
   @Test
@@ -423,18 +432,35 @@ class RealtimeIT {
       String status = readHeaders(in);
       assertTrue(status.startsWith("HTTP/1.1 101"), status);
 
-      JsonObject task = api.create("{\"title\":\"big\"}");
-      int changes = 700;
+      // 10 KB changes of 4 tasks side by side: more than the slow client's socket buffer holds
+      int changes = 100;
+      int tasks = 4;
+      List<String> taskIds = new ArrayList<>();
+      for (int t = 0; t < tasks; t++)
+        taskIds.add(api.create("{\"title\":\"big\"}").getString("id"));
       Set<String> seenByFast = new HashSet<>();
-      for (int i = 0; i < changes; i++) {
-        api.call(
-            "PATCH", "/tasks/" + task.getString("id"), "{\"description\":\"" + i + big + "\"}");
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(tasks);
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < tasks; t++) {
+        String id = taskIds.get(t);
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < changes / tasks; i++) {
+                    api.call("PATCH", "/tasks/" + id, "{\"description\":\"" + i + big + "\"}");
+                  }
+                }));
       }
+      for (var f : done) f.get();
+      pool.shutdown();
       // the other client of the same user gets every change meanwhile
-      for (int i = 0; i < changes + 1; i++) seenByFast.add(fast.next().getString("id"));
-      assertEquals(changes + 1, seenByFast.size());
+      for (int i = 0; i < changes + tasks; i++) seenByFast.add(fast.next().getString("id"));
+      assertEquals(changes + tasks, seenByFast.size());
 
-      // the slow one now reads: what was sent, then a close frame with 1013
+      // the slow one answered no ping meanwhile: within the stall limit (10 s) and the upkeep's
+      // period (5 s) it is closed; it now reads what was sent, then the close frame with 1013
+      Thread.sleep(16_000);
       slow.setSoTimeout(30_000);
       int code = readUntilClose(in);
       assertEquals(1013, code, "closed as too far behind");

@@ -6,7 +6,6 @@ import com.todo.realtime.application.EventLog;
 import com.todo.realtime.application.EventLog.Logged;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
@@ -42,12 +41,22 @@ public final class Connection extends Endpoint {
   final String user;
   final Instant expiresAt;
   private final String after;
-  private final Connections registry;
+  private final Hub registry;
   private final EventLog log;
   private final int maxQueued;
 
   private Session session;
-  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private final ArrayDeque<Object> queue = new ArrayDeque<>();
+
+  /** In the queue: a ping, sent in turn after the frames before it. */
+  private static final Object PING = new Object();
+
+  /**
+   * When the ping in flight was queued (0: none), and whether frames were sent since the last pong.
+   */
+  private long pingSince;
+
+  private boolean sentSincePong;
   private boolean sending;
   private long sendingSince;
   private boolean closed;
@@ -64,12 +73,7 @@ public final class Connection extends Endpoint {
   volatile long lastHeard = System.currentTimeMillis();
 
   Connection(
-      String user,
-      Instant expiresAt,
-      String after,
-      Connections registry,
-      EventLog log,
-      int maxQueued) {
+      String user, Instant expiresAt, String after, Hub registry, EventLog log, int maxQueued) {
     this.user = user;
     this.expiresAt = expiresAt;
     this.after = after;
@@ -84,7 +88,7 @@ public final class Connection extends Endpoint {
     session.setMaxIdleTimeout(0);
     session.setMaxTextMessageBufferSize(8192);
     session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
-    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> heard());
+    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> pong());
     registry.add(this);
     registry.run(this::open);
   }
@@ -165,21 +169,30 @@ public final class Connection extends Endpoint {
 
   private void sendNext() {
     while (true) {
-      String text = queue.pollFirst();
-      if (text == null || closed) {
+      Object next = queue.pollFirst();
+      if (next == null || closed) {
         sending = false;
         return;
       }
+      if (next == PING) {
+        try {
+          session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+        } catch (Exception e) {
+          LOG.fine(() -> "a ping to " + user + " failed: " + e);
+        }
+        continue;
+      }
       sending = true;
+      sentSincePong = true;
       sendingSince = System.currentTimeMillis();
       inline = true;
       doneInline = false;
       try {
-        session.getAsyncRemote().sendText(text, this::sent);
+        session.getAsyncRemote().sendText((String) next, this::sent);
       } catch (RuntimeException e) {
         inline = false;
         sending = false;
-        closeLater(CloseCodes.UNEXPECTED_CONDITION, "send failed");
+        closeLater(TRY_AGAIN_LATER, "send failed, resume with after");
         return;
       }
       inline = false;
@@ -187,7 +200,7 @@ public final class Connection extends Endpoint {
       if (!doneInline) return;
       if (!okInline) {
         sending = false;
-        closeLater(CloseCodes.GOING_AWAY, "send failed");
+        closeLater(TRY_AGAIN_LATER, "too far behind, resume with after");
         return;
       }
     }
@@ -206,21 +219,48 @@ public final class Connection extends Endpoint {
       return;
     }
     if (!result.isOK()) {
-      LOG.fine(() -> "a frame to " + user + " was not sent: " + result.getException());
+      // the container gave up writing to a client that does not read (or is gone)
+      LOG.info(() -> "a frame to " + user + " was not sent: " + result.getException());
       sending = false;
-      closeLater(CloseCodes.GOING_AWAY, "send failed");
+      closeLater(TRY_AGAIN_LATER, "too far behind, resume with after");
       return;
     }
     sendNext();
   }
 
-  /** True when the oldest frame in flight has waited longer than {@code stallMs}. */
-  synchronized boolean stalled(long now, long stallMs) {
-    return sending && now - sendingSince > stallMs;
+  /** What the upkeep found a connection to be. */
+  enum Health {
+    OK,
+    /** Its ping waits behind frames it does not read, or a frame has been in flight too long. */
+    BEHIND,
+    /** Nothing came back for too long although nothing was sent to it. */
+    DEAD
   }
 
-  synchronized boolean idle() {
-    return !sending;
+  /**
+   * The upkeep's look at this connection: a ping is queued (behind the frames already queued) when
+   * frames were sent since the last pong or it has been quiet for {@code pingMs}; when that ping
+   * has had no pong for {@code stallMs}, the client is behind by more than that (or gone).
+   */
+  synchronized Health check(long now, long pingMs, long stallMs) {
+    if (closed) return Health.OK;
+    if (sending && now - sendingSince > stallMs) return Health.BEHIND;
+    if (pingSince != 0) {
+      if (now - pingSince <= stallMs) return Health.OK;
+      return sentSincePong ? Health.BEHIND : Health.DEAD;
+    }
+    if (sentSincePong || now - lastHeard >= pingMs) {
+      pingSince = now;
+      queue.addLast(PING);
+      if (!sending) sendNext();
+    }
+    return Health.OK;
+  }
+
+  private synchronized void pong() {
+    pingSince = 0;
+    sentSincePong = false;
+    heard();
   }
 
   void heard() {
@@ -249,14 +289,6 @@ public final class Connection extends Endpoint {
             LOG.warning(() -> "the ack of " + id + " by " + user + " failed: " + e);
           }
         });
-  }
-
-  void ping() {
-    try {
-      session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
-    } catch (Exception e) {
-      LOG.fine(() -> "a ping to " + user + " failed: " + e);
-    }
   }
 
   /** Closes on another thread: a close can wait on a client that reads nothing. */

@@ -79,7 +79,12 @@ public class EventsSocket extends HttpServlet {
     }
     Connection connection =
         new Connection(
-            caller.get().user(), caller.get().expiresAt(), after, connections, log, maxQueued);
+            caller.get().user(),
+            caller.get().expiresAt(),
+            after,
+            connections.hub(),
+            log,
+            maxQueued);
     ServerEndpointConfig config =
         ServerEndpointConfig.Builder.create(Connection.class, PATH)
             .subprotocols(List.of(SUBPROTOCOL))

@@ -1,0 +1,189 @@
+package it.platform;
+
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * ./dev bench realtime: {@code bench.users} (100) users with {@code bench.per-user} (10) open
+ * WebSockets each on realtime-service, tasks created through the REST API at {@code bench.rate}
+ * (100/s) for {@code bench.seconds} (20) spread over the users; for every frame received, the time
+ * from the event's {@code time} (task-service's commit) to its arrival: p50/p99/max; frames
+ * missing; realtime-service's RSS before and after opening the connections, per connection.
+ */
+public final class RealtimeBenchmark {
+
+  private RealtimeBenchmark() {}
+
+  static final class Socket implements WebSocket.Listener {
+    final List<Long> latencies;
+    final AtomicInteger frames;
+    private final StringBuilder partial = new StringBuilder();
+
+    Socket(List<Long> latencies, AtomicInteger frames) {
+      this.latencies = latencies;
+      this.frames = frames;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        long now = System.currentTimeMillis();
+        JsonObject e = Platform.json(partial.toString());
+        partial.setLength(0);
+        if (e.getString("type").startsWith("com.todo.task.")) {
+          latencies.add(now - Instant.parse(e.getString("time")).toEpochMilli());
+          frames.incrementAndGet();
+        }
+      }
+      ws.request(1);
+      return null;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int users = Integer.getInteger("bench.users", 100);
+    int perUser = Integer.getInteger("bench.per-user", 10);
+    int rate = Integer.getInteger("bench.rate", 100);
+    int seconds = Integer.getInteger("bench.seconds", 20);
+    String run = Long.toString(System.currentTimeMillis(), 36);
+
+    List<TaskApi> apis = new ArrayList<>();
+    for (int i = 0; i < users; i++) apis.add(new TaskApi("rtbench-" + run + "-" + i));
+    // warm the paths once
+    apis.get(0).create("{\"title\":\"warm-up\"}");
+
+    long rssBefore = rssKb();
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger received = new AtomicInteger();
+    HttpClient http = HttpClient.newHttpClient();
+    List<WebSocket> sockets = new ArrayList<>();
+    URI uri =
+        URI.create("ws://127.0.0.1:" + Platform.appPort("realtime-service") + "/ws/v1/events");
+    long t0 = System.nanoTime();
+    List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
+    for (TaskApi api : apis) {
+      for (int k = 0; k < perUser; k++) {
+        opening.add(
+            http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + api.token())
+                .buildAsync(uri, new Socket(latencies, received)));
+      }
+      if (opening.size() >= 100) {
+        for (var f : opening) sockets.add(f.join());
+        opening.clear();
+      }
+    }
+    for (var f : opening) sockets.add(f.join());
+    System.out.printf(
+        "opened %d connections in %d ms%n",
+        sockets.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    Thread.sleep(5000);
+    System.gc();
+    long rssOpen = rssKb();
+    System.out.printf(
+        "realtime-service RSS: %d MiB before, %d MiB with %d connections: %.1f KiB per connection%n",
+        rssBefore / 1024,
+        rssOpen / 1024,
+        sockets.size(),
+        (rssOpen - rssBefore) / (double) sockets.size());
+
+    ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+    ExecutorService workers = Executors.newFixedThreadPool(8);
+    AtomicLong created = new AtomicLong();
+    AtomicInteger failures = new AtomicInteger();
+    int total = rate * seconds;
+    AtomicInteger next = new AtomicInteger();
+    long periodMicros = 1_000_000L / rate;
+    var ticker =
+        pace.scheduleAtFixedRate(
+            () -> {
+              int i = next.getAndIncrement();
+              if (i >= total) return;
+              workers.execute(
+                  () -> {
+                    try {
+                      apis.get(i % users).create("{\"title\":\"bench " + i + "\"}");
+                      created.incrementAndGet();
+                    } catch (RuntimeException | AssertionError e) {
+                      failures.incrementAndGet();
+                    }
+                  });
+            },
+            0,
+            periodMicros,
+            TimeUnit.MICROSECONDS);
+    long start = System.nanoTime();
+    while (next.get() < total) Thread.sleep(100);
+    ticker.cancel(false);
+    workers.shutdown();
+    workers.awaitTermination(60, TimeUnit.SECONDS);
+    double loadSeconds = (System.nanoTime() - start) / 1e9;
+    long expected = created.get() * perUser;
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (received.get() < expected && Instant.now().isBefore(deadline)) Thread.sleep(200);
+    pace.shutdown();
+
+    List<Long> sorted;
+    synchronized (latencies) {
+      sorted = new ArrayList<>(latencies);
+    }
+    Collections.sort(sorted);
+    System.out.printf(
+        "%d creates in %.1f s (%.0f/s, %d failed); %d of %d frames received%n",
+        created.get(),
+        loadSeconds,
+        created.get() / loadSeconds,
+        failures.get(),
+        received.get(),
+        expected);
+    if (!sorted.isEmpty()) {
+      System.out.printf(
+          "commit (event time) -> frame: p50 %d ms, p99 %d ms, max %d ms%n",
+          pct(sorted, 0.50), pct(sorted, 0.99), sorted.get(sorted.size() - 1));
+    }
+    for (WebSocket ws : sockets) ws.abort();
+    System.exit(0);
+  }
+
+  private static long pct(List<Long> sorted, double p) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+  }
+
+  /** realtime-service's resident set (KiB), from /proc; 0 where there is none. */
+  static long rssKb() throws IOException {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
+        try {
+          String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+          if (!cmd.contains("ws-server.jar realtime-service")) continue;
+          for (String line : Files.readAllLines(p.resolve("status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+          }
+        } catch (IOException | RuntimeException gone) {
+          // ended meanwhile
+        }
+      }
+    }
+    return 0;
+  }
+}
