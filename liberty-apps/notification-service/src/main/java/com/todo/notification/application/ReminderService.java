@@ -64,6 +64,13 @@ public class ReminderService {
 
   Clock clock = Clock.systemUTC();
 
+  /**
+   * The changes of one task in this process, one at a time: its reminders share one state entry,
+   * and its jobs fire within moments of each other; serialised here they do not lose write races to
+   * each other (several replicas still can, and retry).
+   */
+  private final TaskLocks locks = new TaskLocks();
+
   static String taskKey(String taskId) {
     return "applied|task|" + taskId;
   }
@@ -93,6 +100,10 @@ public class ReminderService {
 
   /** A task event: its reminders are scheduled, moved or cancelled. */
   public void onTaskEvent(CloudEvent event) {
+    locks.run(event.data().getString("id", ""), () -> followTask(event));
+  }
+
+  private void followTask(CloudEvent event) {
     JsonObject data = event.data();
     boolean deleted = EventType.TASK_DELETED.type().equals(event.type());
     String taskId = data.getString("id");
@@ -146,6 +157,10 @@ public class ReminderService {
   /** A client acknowledged a firing ({@code reminder.delivered.v1}). */
   public void onDelivered(CloudEvent event) {
     JsonObject data = event.data();
+    locks.run(data.getString("taskId"), () -> delivered(data));
+  }
+
+  private void delivered(JsonObject data) {
     String reminderId = data.getString("reminderId");
     Instant at = Instant.parse(data.getString("deliveredAt"));
     guard.update(
@@ -167,6 +182,10 @@ public class ReminderService {
    * effect.
    */
   public void fire(JsonObject job) {
+    locks.run(job.getString("taskId"), () -> fireLocked(job));
+  }
+
+  private void fireLocked(JsonObject job) {
     String taskId = job.getString("taskId");
     String reminderId = job.getString("reminderId");
     Instant fireAt = Instant.parse(job.getString("fireAt"));
@@ -209,23 +228,27 @@ public class ReminderService {
   public void checkDeliveries(String user) {
     Instant now = clock.instant();
     for (String taskId : new LinkedHashSet<>(readIndex(user).values())) {
-      String key = taskKey(taskId);
-      Optional<JsonObject> written =
-          guard.update(
-              key,
-              state -> {
-                TaskReminders t = TaskReminders.fromJson(state);
-                boolean any = false;
-                for (Reminder r : t.reminders()) {
-                  boolean due =
-                      r.status() == ReminderStatus.TRIGGERED
-                          && !r.firedAt().plus(deliveryWindow).isAfter(now);
-                  if (due) any |= t.undelivered(r.id(), r.firedAt(), now);
-                }
-                return any ? t.toJson() : null;
-              });
-      written.ifPresent(w -> publishPending(key, TaskReminders.fromJson(w)));
+      locks.run(taskId, () -> checkDeliveries(taskId, now));
     }
+  }
+
+  private void checkDeliveries(String taskId, Instant now) {
+    String key = taskKey(taskId);
+    Optional<JsonObject> written =
+        guard.update(
+            key,
+            state -> {
+              TaskReminders t = TaskReminders.fromJson(state);
+              boolean any = false;
+              for (Reminder r : t.reminders()) {
+                boolean due =
+                    r.status() == ReminderStatus.TRIGGERED
+                        && !r.firedAt().plus(deliveryWindow).isAfter(now);
+                if (due) any |= t.undelivered(r.id(), r.firedAt(), now);
+              }
+              return any ? t.toJson() : null;
+            });
+    written.ifPresent(w -> publishPending(key, TaskReminders.fromJson(w)));
   }
 
   // --- the user's actions --------------------------------------------------------------------
@@ -242,7 +265,11 @@ public class ReminderService {
   public Optional<View> snooze(String user, String reminderId, Duration delay) {
     Optional<String> taskId = taskOf(user, reminderId);
     if (taskId.isEmpty()) return Optional.empty();
-    String key = taskKey(taskId.get());
+    return locks.call(taskId.get(), () -> snooze(user, reminderId, taskId.get(), delay));
+  }
+
+  private Optional<View> snooze(String user, String reminderId, String taskId, Duration delay) {
+    String key = taskKey(taskId);
     Instant now = clock.instant();
     JobChange[] job = {null};
     Optional<JsonObject> written =
