@@ -13,6 +13,10 @@
 # ./dev bench realtime: instead of 1., BENCH_USERS (100) users x BENCH_PER_USER (10) WebSockets on
 #     realtime-service, creates at BENCH_RATE (100/s) for BENCH_SECONDS: commit (event time) -> frame
 #     p50/p99/max, frames missing, RSS per connection -- it.platform.RealtimeBenchmark
+# ./dev bench recurring: instead of 1., BENCH_SERIES (100) daily series of BENCH_USERS (10) users,
+#     BENCH_COMPLETIONS (1000) completions, each series completed again as soon as its next
+#     occurrence is generated, at most BENCH_RATE (0 = as fast as it goes) completions/s:
+#     occurrences/s, completion -> task-generated p50/p99/max -- it.platform.RecurringBenchmark
 # Options: BENCH_SECONDS (20), BENCH_WARMUP (120, seconds; 0 = none), BENCH_THREADS (16), BENCH_USERS (64),
 # BENCH_CONSUMERS=0 (stops the three subscribing services and their sidecars first: what the
 # producing path alone sustains; the next ./dev up starts them again).
@@ -42,6 +46,11 @@ if [ "${1:-}" = realtime ]; then
   REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.users="${BENCH_USERS:-100}" -Dbench.per-user="${BENCH_PER_USER:-10}" \
     -Dbench.rate="${BENCH_RATE:-100}" -Dbench.seconds="${BENCH_SECONDS:-20}" \
     -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.RealtimeBenchmark
+elif [ "${1:-}" = recurring ]; then
+  say "recurring series (${BENCH_COMPLETIONS:-1000} completions of ${BENCH_SERIES:-100} series)"
+  REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.series="${BENCH_SERIES:-100}" -Dbench.users="${BENCH_USERS:-10}" \
+    -Dbench.completions="${BENCH_COMPLETIONS:-1000}" -Dbench.rate="${BENCH_RATE:-0}" \
+    -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.RecurringBenchmark
 elif [ "${1:-}" = reminders ]; then
   say "reminders (${BENCH_REMINDERS:-10000} due within ${BENCH_WINDOW:-60}s)"
   REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.reminders="${BENCH_REMINDERS:-10000}" -Dbench.window="${BENCH_WINDOW:-60}" \

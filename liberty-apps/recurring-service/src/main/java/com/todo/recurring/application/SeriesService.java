@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -89,31 +90,46 @@ public class SeriesService {
       return;
     }
     Instant now = clock.instant();
+    Series[] seen = {null};
+    boolean[] ran = {false};
     guard.apply(
         taskKey(taskId),
         event,
         before -> {
-          change(
-              seriesId,
-              series -> {
-                if (series == null) {
-                  if (deleted || !(data.get("recurrence") instanceof JsonObject)) return null;
-                  series = Series.start(seriesId, data, now);
-                  if (completed) series.completed(taskId, completedAt(data, now));
-                  return series;
-                }
-                boolean changed;
-                if (deleted) {
-                  changed = series.deleted(taskId);
-                } else {
-                  changed = series.follow(data, now);
-                  if (completed) changed |= series.completed(taskId, completedAt(data, now));
-                }
-                return changed ? series : null;
-              });
+          ran[0] = true;
+          seen[0] =
+              change(
+                  seriesId,
+                  series -> {
+                    if (series == null) {
+                      if (deleted || !(data.get("recurrence") instanceof JsonObject)) return null;
+                      series = Series.start(seriesId, data, now);
+                      if (completed) series.completed(taskId, completedAt(data, now));
+                      return series;
+                    }
+                    boolean changed;
+                    if (deleted) {
+                      changed = series.deleted(taskId);
+                    } else {
+                      changed = series.follow(data, now);
+                      if (completed) changed |= series.completed(taskId, completedAt(data, now));
+                    }
+                    return changed ? series : null;
+                  });
           return JSON.createObjectBuilder().add("seriesId", seriesId).build();
         });
-    carryOut(seriesId);
+    // also when the guard found the event applied before: what it decided may not be carried out
+    carryOut(ran[0] ? seen[0] : find(seriesId).orElse(null));
+  }
+
+  /**
+   * Whether an event may concern a series (no state read): a task event with a recurrence, a series
+   * or a recurrence just removed, or any deletion (its task may be a template).
+   */
+  public boolean concerns(CloudEvent event) {
+    if (EventType.TASK_DELETED.type().equals(event.type())) return true;
+    if (EventType.TASK_REOPENED.type().equals(event.type())) return false;
+    return concernsSeries(event.data());
   }
 
   /** Whether a task event can concern a series: it has a recurrence, a series, or lost one. */
@@ -131,56 +147,68 @@ public class SeriesService {
 
   /** The time trigger of occurrence {@code n} fired. */
   public void onTrigger(String seriesId, int n, Instant due) {
-    change(seriesId, series -> series != null && series.triggered(n, due) ? series : null);
-    carryOut(seriesId);
+    carryOut(
+        change(seriesId, series -> series != null && series.triggered(n, due) ? series : null));
   }
 
   // --- carrying out ------------------------------------------------------------------------
 
   /** Carries out what the series decided: generation, job, events. Idempotent. */
-  void carryOut(String seriesId) {
+  void carryOut(Series seen) {
+    Series series = seen;
     for (int round = 0; round < ATTEMPTS; round++) {
-      Optional<Series> read = read(seriesId).map(Stored::series);
-      if (read.isEmpty()) return;
-      Series series = read.get();
+      if (series == null) return;
       if (series.pending() != null) {
-        generate(series);
+        series = generate(series);
         continue;
       }
       Series.Job wanted = series.wantedJob();
-      if (!java.util.Objects.equals(wanted, series.job())) {
-        if (series.job() != null
-            && (wanted == null || !series.job().name().equals(wanted.name()))) {
-          sidecar.deleteJob(series.job().name());
-        }
-        if (wanted != null) {
-          sidecar.scheduleJob(
-              wanted.name(),
-              wanted.dueAt().toString(),
-              null,
-              JSON.createObjectBuilder()
-                  .add("seriesId", seriesId)
-                  .add("occurrence", Integer.toString(wanted.occurrence()))
-                  .add("dueAt", wanted.dueAt().toString())
-                  .build(),
-              FAILURE_POLICY);
-        }
-        change(
-            seriesId,
-            s -> {
-              if (!java.util.Objects.equals(s.job(), series.job())) return null;
-              s.jobScheduled(wanted);
-              return s;
-            });
+      if (!Objects.equals(wanted, series.job())) {
+        Series.Job had = series.job();
+        applyJob(series.seriesId(), had, wanted);
+        series =
+            change(
+                series.seriesId(),
+                s -> {
+                  if (!Objects.equals(s.job(), had)) return null;
+                  s.jobScheduled(wanted);
+                  return s;
+                });
         continue;
       }
       publish(series);
       return;
     }
-    throw new IllegalStateException("series " + seriesId + " keeps changing; retried");
+    throw new IllegalStateException("series " + seen.seriesId() + " keeps changing; retried");
   }
 
-  private void generate(Series series) {
+  /** Deletes the job there was (unless it is the one wanted) and schedules the one wanted. */
+  private void applyJob(String seriesId, Series.Job had, Series.Job wanted) {
+    if (had != null && (wanted == null || !had.name().equals(wanted.name()))) {
+      sidecar.deleteJob(had.name());
+    }
+    if (wanted != null && !wanted.equals(had)) {
+      sidecar.scheduleJob(
+          wanted.name(),
+          wanted.dueAt().toString(),
+          null,
+          JSON.createObjectBuilder()
+              .add("seriesId", seriesId)
+              .add("occurrence", Integer.toString(wanted.occurrence()))
+              .add("dueAt", wanted.dueAt().toString())
+              .build(),
+          FAILURE_POLICY);
+    }
+  }
+
+  /**
+   * Has task-service create the pending occurrence, brings the job in line with the series after
+   * it, and confirms it in the series (its task id, its event), in that order: a failure before the
+   * confirmation repeats the same steps, each idempotent.
+   *
+   * @return the series as it is now
+   */
+  private Series generate(Series series) {
     Series.Pending p = series.pending();
     String seriesId = series.seriesId();
     String method = "internal/series/" + seriesId + "/occurrences/" + p.occurrence();
@@ -193,9 +221,21 @@ public class SeriesService {
     Instant now = clock.instant();
     if (r.status() == 200 || r.status() == 201) {
       String newTaskId = JSON.createReader(new StringReader(r.body())).readObject().getString("id");
-      change(seriesId, s -> s.generated(p.occurrence(), newTaskId, now) ? s : null);
+      Series after = series.copy();
+      after.generated(p.occurrence(), newTaskId, now);
+      Series.Job had = series.job();
+      Series.Job wanted = after.wantedJob();
+      applyJob(seriesId, had, wanted);
       LOG.fine(() -> "occurrence " + p.occurrence() + " of " + seriesId + ": task " + newTaskId);
-    } else if (r.status() / 100 == 4 && r.status() != 408 && r.status() != 429) {
+      return change(
+          seriesId,
+          s -> {
+            if (!s.generated(p.occurrence(), newTaskId, now)) return null;
+            if (Objects.equals(s.job(), had)) s.jobScheduled(wanted);
+            return s;
+          });
+    }
+    if (r.status() / 100 == 4 && r.status() != 408 && r.status() != 429) {
       LOG.severe(
           () ->
               "task-service refused occurrence "
@@ -206,18 +246,17 @@ public class SeriesService {
                   + r.status()
                   + " "
                   + r.body());
-      change(seriesId, s -> s.refused(p.occurrence(), "HTTP " + r.status()) ? s : null);
-    } else {
-      throw new SidecarException(
-          "occurrence "
-              + p.occurrence()
-              + " of series "
-              + seriesId
-              + " not created: HTTP "
-              + r.status()
-              + " "
-              + r.body());
+      return change(seriesId, s -> s.refused(p.occurrence(), "HTTP " + r.status()) ? s : null);
     }
+    throw new SidecarException(
+        "occurrence "
+            + p.occurrence()
+            + " of series "
+            + seriesId
+            + " not created: HTTP "
+            + r.status()
+            + " "
+            + r.body());
   }
 
   private void publish(Series series) {
@@ -268,18 +307,20 @@ public class SeriesService {
    *
    * @param change the series after the change from the series before (null when there is none);
    *     null to write nothing
+   * @return the series after the change, or as it is when nothing was written (null: none)
    */
-  void change(String seriesId, Function<Series, Series> change) {
+  Series change(String seriesId, Function<Series, Series> change) {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       Optional<Stored> before = read(seriesId);
-      Series after = change.apply(before.map(Stored::series).orElse(null));
-      if (after == null) return;
+      Series seen = before.map(Stored::series).orElse(null);
+      Series after = change.apply(seen == null ? null : seen.copy());
+      if (after == null) return seen;
       String value = after.toJson().toString();
       boolean written =
           before.isPresent()
               ? sidecar.saveState(seriesKey(seriesId), value, before.get().etag(), false)
               : sidecar.saveState(seriesKey(seriesId), value, null, true);
-      if (written) return;
+      if (written) return after;
     }
     throw new SidecarException(
         "series " + seriesId + ": lost " + ATTEMPTS + " writes to concurrent ones");

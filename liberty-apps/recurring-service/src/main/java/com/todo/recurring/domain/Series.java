@@ -224,7 +224,6 @@ public final class Series {
     occurrence = n;
     taskId = newTaskId;
     dueAt = pending.dueAt();
-    createdAt = now;
     pending = null;
     version++;
     JsonObjectBuilder data =
@@ -262,6 +261,11 @@ public final class Series {
     return nextTrigger()
         .map(due -> new Job(jobName(seriesId, occurrence + 1), occurrence + 1, due))
         .orElse(null);
+  }
+
+  /** A copy, to work out a change before it is written. */
+  public Series copy() {
+    return fromJson(toJson());
   }
 
   public void jobScheduled(Job scheduled) {
@@ -335,7 +339,9 @@ public final class Series {
     fields = f.build();
     timeZone = task.getString("timeZone", "UTC");
     dueAt = task.get("dueAt") instanceof JsonString d ? Instant.parse(d.getString()) : null;
-    createdAt = Instant.parse(task.getString("createdAt"));
+    // only read when there is no due date: kept otherwise, so the created event of a generated
+    // occurrence changes nothing
+    if (dueAt == null || createdAt == null) createdAt = Instant.parse(task.getString("createdAt"));
   }
 
   private ZoneId zone() {
