@@ -1,0 +1,242 @@
+package com.todo.realtime.application;
+
+import static com.todo.events.Jsonp.JSON;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.todo.dapr.DaprSidecar;
+import com.todo.dapr.SidecarException;
+import com.todo.dapr.StateEntry;
+import com.todo.events.CloudEvent;
+import com.todo.events.EventType;
+import com.todo.events.Topic;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The resume log and the pending reminders against an in-memory state store with the semantics the
+ * Redis store has through the sidecar (ETags, first-write); the same against the real platform:
+ * platform-tests RealtimeIT.
+ */
+class EventLogTest {
+
+  /** The state store and pub/sub of a sidecar, in memory. */
+  static final class Store extends DaprSidecar {
+    final Map<String, String> values = new HashMap<>();
+    final Map<String, Integer> versions = new HashMap<>();
+    final List<CloudEvent> published = new ArrayList<>();
+    boolean failWrites;
+
+    @Override
+    public Map<String, JsonValue> readStates(List<String> keys) {
+      Map<String, JsonValue> found = new HashMap<>();
+      for (String k : keys) {
+        if (values.containsKey(k)) {
+          found.put(k, JSON.createReader(new StringReader(values.get(k))).readValue());
+        }
+      }
+      return found;
+    }
+
+    @Override
+    public void saveStates(Map<String, JsonValue> v, long ttlSeconds) {
+      if (failWrites) throw new SidecarException("store down (test)");
+      v.forEach((k, value) -> put(k, value.toString()));
+    }
+
+    private void put(String key, String json) {
+      values.put(key, json);
+      versions.merge(key, 1, Integer::sum);
+    }
+
+    @Override
+    public Optional<StateEntry> getState(String key) {
+      return Optional.ofNullable(values.get(key))
+          .map(v -> new StateEntry(key, v, String.valueOf(versions.get(key))));
+    }
+
+    @Override
+    public boolean saveState(
+        String key, String json, String etag, boolean createOnly, long ttlSeconds) {
+      if (etag != null && !etag.equals(String.valueOf(versions.get(key)))) return false;
+      if (etag == null && createOnly && values.containsKey(key)) return false;
+      put(key, json);
+      return true;
+    }
+
+    @Override
+    public void deleteState(String key) {
+      values.remove(key);
+    }
+
+    @Override
+    public void publish(Topic topic, CloudEvent event) {
+      published.add(event);
+    }
+  }
+
+  private final Store store = new Store();
+  private final EventLog log = new EventLog();
+  private final List<EventLog.Logged> pushed = new ArrayList<>();
+
+  EventLogTest() {
+    log.sidecar = store;
+    log.capacity = 5;
+    log.logTtl = Duration.ofHours(24);
+    log.pendingMax = 3;
+    log.pendingTtl = Duration.ofDays(30);
+  }
+
+  private static CloudEvent task(String user) {
+    JsonObject data = JSON.createObjectBuilder().add("id", UUID.randomUUID().toString()).build();
+    return CloudEvent.of(
+        EventType.TASK_CREATED,
+        UUID.randomUUID().toString(),
+        "/task-service",
+        data.getString("id"),
+        Instant.now(),
+        user,
+        1,
+        data);
+  }
+
+  private static CloudEvent fired(String user) {
+    JsonObject data =
+        JSON.createObjectBuilder()
+            .add("reminderId", "r-" + UUID.randomUUID())
+            .add("taskId", "t-1")
+            .add("userId", user)
+            .add("fireAt", "2026-01-01T00:00:00Z")
+            .add("firedAt", "2026-01-01T00:00:00Z")
+            .add("title", "call")
+            .build();
+    return CloudEvent.of(
+        EventType.REMINDER_TRIGGERED,
+        UUID.randomUUID().toString(),
+        "/notification-service",
+        data.getString("reminderId"),
+        Instant.now(),
+        user,
+        3,
+        data);
+  }
+
+  private void append(CloudEvent... events) {
+    log.append(List.of(events), pushed::add);
+  }
+
+  private static List<String> ids(List<EventLog.Logged> logged) {
+    return logged.stream().map(EventLog.Logged::id).toList();
+  }
+
+  @Test
+  void eachUsersEventsAreNumberedInOrderAndPushedInThatOrder() {
+    CloudEvent a1 = task("ann"), b1 = task("bob"), a2 = task("ann"), a3 = task("ann");
+    append(a1, b1, a2);
+    append(a3);
+
+    assertEquals(List.of(a1.id(), a2.id(), b1.id(), a3.id()), ids(pushed));
+    assertEquals(List.of(1L, 2L, 1L, 3L), pushed.stream().map(EventLog.Logged::n).toList());
+    EventLog.Resume r = log.after("ann", a1.id());
+    assertTrue(r.found());
+    assertEquals(List.of(a2.id(), a3.id()), ids(r.events()));
+    assertEquals(3, r.head());
+    assertEquals(a3.toJson().toString(), r.events().get(1).json(), "the event as it came");
+  }
+
+  @Test
+  void anEventDeliveredAgainIsNeitherLoggedNorPushedTwice() {
+    CloudEvent a1 = task("ann"), a2 = task("ann");
+    append(a1, a2);
+    append(a2, a1);
+
+    assertEquals(List.of(a1.id(), a2.id()), ids(pushed));
+    assertEquals(List.of(a2.id()), ids(log.after("ann", a1.id()).events()));
+  }
+
+  @Test
+  void anIdThatIsUnknownOrNoLongerInTheRingIsNotFound() {
+    List<CloudEvent> events = new ArrayList<>();
+    for (int i = 0; i < 8; i++) events.add(task("ann"));
+    for (CloudEvent e : events) append(e);
+
+    assertFalse(log.after("ann", UUID.randomUUID().toString()).found(), "unknown");
+    assertFalse(log.after("ann", events.get(0).id()).found(), "overwritten by newer ones");
+    assertFalse(log.after("bob", events.get(7).id()).found(), "another user's");
+    EventLog.Resume r = log.after("ann", events.get(3).id());
+    assertTrue(r.found());
+    assertEquals(ids(pushed).subList(4, 8), ids(r.events()));
+    assertEquals(List.of(), log.after("ann", events.get(7).id()).events(), "up to date");
+  }
+
+  @Test
+  void aFailedWriteThrowsAndPushesNothing() {
+    store.failWrites = true;
+    assertThrows(SidecarException.class, () -> append(task("ann")));
+    assertEquals(List.of(), pushed);
+  }
+
+  @Test
+  void aFiredReminderIsPendingUntilTheFirstAckWhichPublishesDeliveredOnce() {
+    CloudEvent first = fired("ann"), second = fired("ann");
+    append(first, task("ann"));
+    append(second);
+    assertEquals(
+        List.of(first.id(), second.id()),
+        log.pending("ann").stream().map(p -> p.getString("id")).toList(),
+        "oldest first");
+
+    assertTrue(log.ack("ann", first.id()));
+    assertFalse(log.ack("ann", first.id()), "a second ack publishes nothing");
+    assertFalse(log.ack("bob", second.id()), "another user's ack does nothing");
+    assertFalse(log.ack("ann", UUID.randomUUID().toString()));
+
+    assertEquals(1, store.published.size());
+    CloudEvent delivered = store.published.get(0);
+    assertEquals(EventType.REMINDER_DELIVERED.type(), delivered.type());
+    assertEquals(first.data().getString("reminderId"), delivered.data().getString("reminderId"));
+    assertEquals(first.subject(), delivered.subject());
+    assertEquals(first.sequence(), delivered.sequence());
+    assertEquals(
+        List.of(second.id()), log.pending("ann").stream().map(p -> p.getString("id")).toList());
+
+    // the same firing delivered again after its ack does not come back
+    append(first);
+    assertEquals(
+        List.of(second.id()), log.pending("ann").stream().map(p -> p.getString("id")).toList());
+  }
+
+  @Test
+  void theAckGuardOfAnotherReplicaMeansNoSecondDelivered() {
+    CloudEvent f = fired("ann");
+    append(f);
+    // another replica (or an earlier attempt) acknowledged it first
+    store.saveState("rt|acked|" + f.id(), "{}", null, true, 0);
+
+    assertFalse(log.ack("ann", f.id()));
+    assertEquals(List.of(), store.published);
+    assertEquals(List.of(), log.pending("ann"), "it leaves the pending set all the same");
+  }
+
+  @Test
+  void thePendingSetKeepsTheNewestWithinItsBound() {
+    List<CloudEvent> firings = new ArrayList<>();
+    for (int i = 0; i < 5; i++) firings.add(fired("ann"));
+    for (CloudEvent f : firings) append(f);
+    assertEquals(
+        firings.subList(2, 5).stream().map(CloudEvent::id).toList(),
+        log.pending("ann").stream().map(p -> p.getString("id")).toList());
+  }
+}
