@@ -103,6 +103,16 @@ public class EventsSocket extends HttpServlet {
     } catch (DeploymentException e) {
       throw new ServletException(e);
     }
+    // the container opens an HTTP session for the upgrade; nothing uses it, and it would hold
+    // memory for its timeout (30 min) after every connection
+    jakarta.servlet.http.HttpSession session = req.getSession(false);
+    if (session != null) {
+      try {
+        session.invalidate();
+      } catch (IllegalStateException alreadyInvalid) {
+        // nothing to release
+      }
+    }
   }
 
   /** The bearer token of the header, else of the subprotocol list; null when there is none. */
