@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * completions per second (0: as fast as the platform allows). Reports occurrences generated per
  * second and the completion → next occurrence latency (from sending {@code POST
  * /tasks/{id}/complete} to its {@code recurring.task-generated.v1} arriving on Kafka), p50/p99/max,
- * and occurrences generated twice or never.
+ * occurrences generated twice or never, and the CPU time per completion of each part of the
+ * platform (from /proc).
  */
 public final class RecurringBenchmark {
 
@@ -93,6 +94,7 @@ public final class RecurringBenchmark {
       ready.addAll(tokenOf.keySet());
 
       AtomicInteger sent = new AtomicInteger();
+      Map<String, Double> cpuBefore = ProcessCpu.snapshot();
       long start = System.nanoTime();
       Thread completer =
           new Thread(
@@ -158,6 +160,7 @@ public final class RecurringBenchmark {
         }
       }
       completer.interrupt();
+      Map<String, Double> cpuAfter = ProcessCpu.snapshot();
       double seconds = (last - start) / 1e9;
       Collections.sort(latencyMs);
       long twice = generated.values().stream().filter(n -> n > 1).count();
@@ -170,6 +173,14 @@ public final class RecurringBenchmark {
       System.out.printf(
           "generated twice: %d, never (sent, not generated): %d%n",
           twice, sent.get() - latencyMs.size());
+      StringBuilder cpu = new StringBuilder("CPU ms per completion:");
+      double total = 0;
+      for (var e : cpuAfter.entrySet()) {
+        double ms = (e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0.0)) / latencyMs.size();
+        total += ms;
+        cpu.append(String.format(" %s %.1f,", e.getKey(), ms));
+      }
+      System.out.println(cpu.append(String.format(" total %.1f", total)));
     }
   }
 

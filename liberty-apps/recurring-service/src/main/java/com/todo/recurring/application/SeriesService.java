@@ -80,6 +80,7 @@ public class SeriesService {
     JsonObject data = event.data();
     boolean deleted = EventType.TASK_DELETED.type().equals(event.type());
     boolean completed = EventType.TASK_COMPLETED.type().equals(event.type());
+    boolean created = EventType.TASK_CREATED.type().equals(event.type());
     if (EventType.TASK_REOPENED.type().equals(event.type())) return;
     String taskId = data.getString("id");
     String taskSeries = data.get("seriesId") instanceof JsonString s ? s.getString() : null;
@@ -88,6 +89,14 @@ public class SeriesService {
       if (taskSeries == null && read(seriesId).isEmpty()) return;
     } else if (!concernsSeries(data)) {
       return;
+    } else if (created && taskSeries != null) {
+      // An occurrence this service had created: the series knows it already (its fields are what
+      // was sent). Only when the series is unknown (its state lost) does it start one from it.
+      Optional<Series> known = find(seriesId);
+      if (known.isPresent()) {
+        carryOut(known.get());
+        return;
+      }
     }
     Instant now = clock.instant();
     Series[] seen = {null};
