@@ -47,7 +47,13 @@ public final class RecurringBenchmark {
     String run = "recbench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     List<String> tokens = new ArrayList<>();
     for (int u = 0; u < users; u++) tokens.add(new TaskApi(run + u).token());
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the default (HTTP/2) sends an h2c upgrade on every new connection, and Liberty
+    // parks a thread per upgrade until the connection is set up
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     String base = Platform.app("task-service") + "/api/v1/tasks";
 
     Map<String, String> tokenOf = new HashMap<>(); // series id -> its owner's token

@@ -58,6 +58,10 @@ public final class Series {
   private String taskId;
   private Instant dueAt;
   private Instant createdAt;
+
+  /** The time trigger never targets an instant before this one (see {@link #nextTrigger}). */
+  private Instant floor;
+
   private JsonObject fields;
   private Pending pending;
   private Job job;
@@ -89,6 +93,7 @@ public final class Series {
     s.ruleVersion = 0;
     s.occurrence = task.get("occurrence") instanceof jakarta.json.JsonNumber n ? n.intValue() : 1;
     s.taskId = task.getString("id");
+    s.floor = now;
     s.refresh(task);
     s.define(task.getJsonObject("recurrence"), now);
     return s;
@@ -224,6 +229,7 @@ public final class Series {
     occurrence = n;
     taskId = newTaskId;
     dueAt = pending.dueAt();
+    floor = now;
     pending = null;
     version++;
     JsonObjectBuilder data =
@@ -247,12 +253,16 @@ public final class Series {
 
   /**
    * The instant of the time trigger of the next occurrence: basis {@code due} only, while nothing
-   * is decided; empty when the series has no next occurrence.
+   * is decided and the current occurrence has a due date; empty when the series has no next
+   * occurrence. It is the rule's first instant after the current due date that is not before the
+   * moment the current occurrence became current (or the rule was set): a template created with a
+   * due date long past gets its next occurrence at the next instant to come, not one for every
+   * instant missed since.
    */
   public Optional<Instant> nextTrigger() {
-    if (!active || pending != null || basis != Basis.DUE) return Optional.empty();
+    if (!active || pending != null || basis != Basis.DUE || dueAt == null) return Optional.empty();
     return seriesRule()
-        .next(start, startOccurrence, occurrence + 1, previousDue(), null, null)
+        .next(start, startOccurrence, occurrence + 1, previousDue(), null, floor)
         .map(ZonedDateTime::toInstant);
   }
 
@@ -307,6 +317,7 @@ public final class Series {
     basis = Basis.of(recurrence.getString("basis", "due")).orElse(Basis.DUE);
     startOccurrence = occurrence;
     start = startOf(dueAt, createdAt, zone());
+    floor = now;
     ruleVersion++;
     version++;
     JsonObjectBuilder data =
@@ -387,6 +398,7 @@ public final class Series {
             .add("occurrence", occurrence)
             .add("taskId", taskId)
             .add("createdAt", createdAt.toString())
+            .add("triggerFloor", floor.toString())
             .add("fields", fields)
             .add("version", version);
     if (endReason != null) b.add("endReason", endReason);
@@ -424,6 +436,7 @@ public final class Series {
     s.occurrence = o.getInt("occurrence");
     s.taskId = o.getString("taskId");
     s.createdAt = Instant.parse(o.getString("createdAt"));
+    s.floor = Instant.parse(o.getString("triggerFloor", Instant.EPOCH.toString()));
     s.fields = o.getJsonObject("fields");
     s.version = o.getJsonNumber("version").longValue();
     s.dueAt = o.containsKey("dueAt") ? Instant.parse(o.getString("dueAt")) : null;

@@ -168,6 +168,24 @@ class SeriesTest {
   }
 
   @Test
+  void aDueDateLongPastTriggersAtTheNextInstantToComeNotOncePerInstantMissed() {
+    Series s = Series.start(T1, task(T1, "FREQ=DAILY", "2001-03-01T08:00:00Z"), NOW);
+    assertEquals(Instant.parse("2026-03-01T08:00:00Z"), s.nextTrigger().orElseThrow());
+    assertTrue(s.triggered(2, Instant.parse("2026-03-01T08:00:00Z")));
+    assertTrue(s.generated(2, T2, Instant.parse("2026-03-01T08:00:01Z")));
+    assertEquals(Instant.parse("2026-03-02T08:00:00Z"), s.nextTrigger().orElseThrow());
+  }
+
+  @Test
+  void aTaskWithoutDueDateHasNoTimeTrigger() {
+    Series s = Series.start(T1, task(T1, "FREQ=DAILY", null), NOW);
+    assertEquals(java.util.Optional.empty(), s.nextTrigger());
+    assertNull(s.wantedJob());
+    assertTrue(s.completed(T1, Instant.parse("2026-03-01T09:00:00Z")));
+    assertEquals(Instant.parse("2026-03-02T06:00:00Z"), s.pending().dueAt(), "from createdAt");
+  }
+
+  @Test
   void roundTripsThroughJson() {
     Series s = daily();
     s.completed(T1, NOW);
