@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +36,8 @@ public final class RealtimeBenchmark {
   static final class Socket implements WebSocket.Listener {
     final List<Long> latencies;
     final AtomicInteger frames;
+    static final java.util.Map<String, Long> FIRST_SEEN =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final StringBuilder partial = new StringBuilder();
 
     Socket(List<Long> latencies, AtomicInteger frames) {
@@ -52,6 +55,7 @@ public final class RealtimeBenchmark {
         if (e.getString("type").startsWith("com.todo.task.")) {
           latencies.add(now - Instant.parse(e.getString("time")).toEpochMilli());
           frames.incrementAndGet();
+          FIRST_SEEN.putIfAbsent(e.getString("id"), now);
         }
       }
       ws.request(1);
@@ -106,8 +110,9 @@ public final class RealtimeBenchmark {
         sockets.size(),
         (rssOpen - rssBefore) / (double) sockets.size());
 
+    KafkaTopic topic = new KafkaTopic("task-events");
     ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
-    ExecutorService workers = Executors.newFixedThreadPool(8);
+    ExecutorService workers = Executors.newFixedThreadPool(32);
     AtomicLong created = new AtomicLong();
     AtomicInteger failures = new AtomicInteger();
     int total = rate * seconds;
@@ -159,6 +164,34 @@ public final class RealtimeBenchmark {
       System.out.printf(
           "commit (event time) -> frame: p50 %d ms, p99 %d ms, max %d ms%n",
           pct(sorted, 0.50), pct(sorted, 0.99), sorted.get(sorted.size() - 1));
+    }
+    // where the time goes: commit -> Kafka record (task-service's outbox), Kafka -> frame (the
+    // subscription, realtime-service, the socket)
+    List<Long> toKafka = new ArrayList<>();
+    java.util.Map<String, Long> kafkaAt = new java.util.HashMap<>();
+    for (var r : topic.poll(Duration.ofSeconds(5), x -> false)) {
+      if (!r.key().startsWith("rtbench-" + run)) continue;
+      JsonObject e = Platform.json(r.value());
+      kafkaAt.put(e.getString("id"), r.timestamp());
+      toKafka.add(r.timestamp() - Instant.parse(e.getString("time")).toEpochMilli());
+    }
+    topic.close();
+    List<Long> kafkaToFrame = new ArrayList<>();
+    Socket.FIRST_SEEN.forEach(
+        (id, at) -> {
+          Long k = kafkaAt.get(id);
+          if (k != null) kafkaToFrame.add(at - k);
+        });
+    Collections.sort(toKafka);
+    Collections.sort(kafkaToFrame);
+    if (!toKafka.isEmpty() && !kafkaToFrame.isEmpty()) {
+      System.out.printf(
+          "commit -> Kafka: p50 %d ms, p99 %d ms; Kafka -> first frame: p50 %d ms, p99 %d ms, max %d ms%n",
+          pct(toKafka, 0.5),
+          pct(toKafka, 0.99),
+          pct(kafkaToFrame, 0.5),
+          pct(kafkaToFrame, 0.99),
+          kafkaToFrame.get(kafkaToFrame.size() - 1));
     }
     for (WebSocket ws : sockets) ws.abort();
     System.exit(0);
