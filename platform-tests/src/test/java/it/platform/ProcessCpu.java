@@ -64,6 +64,12 @@ final class ProcessCpu {
 
   /** "part: x ms" per request between two snapshots, largest first. */
   static String perRequest(Map<String, Double> before, Map<String, Double> after, long requests) {
+    return perRequest(before, after, requests, "create");
+  }
+
+  /** "part: x ms" per {@code what} between two snapshots, largest first. */
+  static String perRequest(
+      Map<String, Double> before, Map<String, Double> after, long requests, String what) {
     if (after.isEmpty() || requests == 0) return "(no /proc here)";
     StringBuilder out = new StringBuilder();
     double total = 0;
@@ -80,6 +86,6 @@ final class ProcessCpu {
       total += ms;
       out.append(String.format("%n  %-28s %5.2f ms", part, ms));
     }
-    return String.format("%.2f ms of CPU per create:", total) + out;
+    return String.format("%.2f ms of CPU per %s:", total, what) + out;
   }
 }

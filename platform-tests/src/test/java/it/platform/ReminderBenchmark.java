@@ -106,7 +106,14 @@ public final class ReminderBenchmark {
 
       Instant end = start.plusSeconds(window).plusSeconds(60);
       long lastProgress = 0;
+      // CPU from the first instant on: the firings (scheduling is over by then, or it is late)
+      java.util.Map<String, Double> cpuAtStart = null;
+      int firedAtStart = 0;
       while (Instant.now().isBefore(end) && triggered.size() < due.size()) {
+        if (cpuAtStart == null && !Instant.now().isBefore(start)) {
+          cpuAtStart = ProcessCpu.snapshot();
+          firedAtStart = triggered.size();
+        }
         for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(500))) {
           JsonObject e = Platform.json(rec.value());
           String id = e.getJsonObject("data").getString("reminderId", "");
@@ -137,6 +144,7 @@ public final class ReminderBenchmark {
               "  progress", scheduled.size(), triggered.size(), due.size());
         }
       }
+      java.util.Map<String, Double> cpuAtEnd = ProcessCpu.snapshot();
       long twice = triggered.values().stream().filter(n -> n > 1).count();
       int lost = due.size() - triggered.size();
       double scheduleSeconds = (lastScheduledAt - createStart) / 1000.0;
@@ -157,6 +165,13 @@ public final class ReminderBenchmark {
       System.out.printf(
           "%-28s early %d, lost %d, fired twice %d (the same event again: %d)%n",
           "accuracy", early, lost, twice, duplicates);
+      if (cpuAtStart != null) {
+        System.out.printf(
+            "%-28s %s%n",
+            "firing",
+            ProcessCpu.perRequest(
+                cpuAtStart, cpuAtEnd, triggered.size() - firedAtStart, "reminder fired"));
+      }
     }
   }
 
