@@ -188,20 +188,68 @@ class RemindersIT {
 
   @Test
   void aReminderFiresOnceWhenNotificationServiceWasDownAtItsInstant() {
+    firesOnceAcross("notification-service");
+  }
+
+  /**
+   * Stops {@code part} over a reminder's instant, then starts it again: the reminder fires after it
+   * is back, once.
+   */
+  private void firesOnceAcross(String part) {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(6) + "\"}");
       String id = reminderId(task, 0);
       awaitEvents(events, id, SCHEDULED, Duration.ofSeconds(30));
-      Platform.dev("stop", "notification-service");
+      Platform.dev("stop", part);
       try {
         settle(events, Duration.ofSeconds(8)); // its instant passes while it is down
         assertEquals(List.of(), events(settle(events, Duration.ZERO), id, TRIGGERED));
       } finally {
-        Platform.dev("start", "notification-service");
+        Platform.dev("start", part);
       }
       awaitEvents(events, id, TRIGGERED, Duration.ofSeconds(90));
       var all = settle(events, Duration.ofSeconds(3));
       assertEquals(1, events(all, id, TRIGGERED).size());
+    }
+  }
+
+  @Test
+  void aReminderFiresOnceWhenTheSchedulerWasDownAtItsInstant() {
+    firesOnceAcross("scheduler");
+  }
+
+  @Test
+  void aReminderFiresOnceWhenNotificationServicesSidecarWasDownAtItsInstant() {
+    firesOnceAcross("daprd-notification-service");
+  }
+
+  /**
+   * An event of the user that the contract refuses goes to the dead-letter topic and does not hold
+   * up the user's partition: a reminder created after it fires.
+   */
+  @Test
+  void aPoisonEventIsDeadLetteredAndLaterRemindersStillFire() {
+    String user = api.user;
+    var data =
+        Json.createObjectBuilder(SampleEvents.task(UUID.randomUUID().toString(), user))
+            .add("dueAt", "tomorrow")
+            .build();
+    JsonObject poison = SampleEvents.event("com.todo.task.created.v1", user, data);
+    try (KafkaTopic events = new KafkaTopic("reminder-events");
+        KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
+      HttpResponse<String> r =
+          Platform.sidecarCall(
+              "task-service",
+              "POST",
+              "/v1.0/publish/pubsub/task-events?metadata.partitionKey=" + user,
+              poison.toString(),
+              "application/cloudevents+json");
+      assertEquals(204, r.statusCode(), r.body());
+      JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(4) + "\"}");
+      String id = reminderId(task, 0);
+      dlq.await(Duration.ofSeconds(60), poison.getString("id"));
+      List<JsonObject> fired = awaitEvents(events, id, TRIGGERED, Duration.ofSeconds(60));
+      assertEquals(1, fired.size());
     }
   }
 
