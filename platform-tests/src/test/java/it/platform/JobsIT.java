@@ -1,6 +1,5 @@
 package it.platform;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,8 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Jobs of the Dapr Jobs API fire once, on time, through the real scheduler, and survive a restart
- * of the scheduler (its etcd data directory is persistent).
+ * A job scheduled with the Dapr Java SDK fires once, on time, through the real scheduler, with the
+ * app token and its data. That jobs survive a restart of the scheduler, a stopped service and a
+ * stopped sidecar is proven with notification-service's own reminders (RemindersIT).
  */
 class JobsIT {
 
@@ -64,26 +64,6 @@ class JobsIT {
     assertTrue(call.body().contains("r-1"), "the job's data is the body: " + call.body());
     Platform.holdsFor(
         Duration.ofSeconds(5),
-        "job " + name + " fired once",
-        () -> probe.jobCalls(name).size() == 1);
-  }
-
-  @Test
-  void aJobScheduledBeforeTheSchedulerRestartsStillFires() {
-    String name = "it-restart-" + UUID.randomUUID();
-    Instant due = Instant.now().plusSeconds(20);
-    assertEquals(
-        204, probe.scheduleOverHttp(name, "{\"dueTime\":\"" + due + "\",\"data\":{\"n\":1}}"));
-
-    Platform.dev("restart", "scheduler");
-    assertTrue(probe.jobCalls(name).isEmpty(), "fired before its due time");
-
-    Platform.awaitTrue(
-        Duration.ofSeconds(90),
-        "job " + name + " after the scheduler restart",
-        () -> !probe.jobCalls(name).isEmpty());
-    Platform.holdsFor(
-        Duration.ofSeconds(3),
         "job " + name + " fired once",
         () -> probe.jobCalls(name).size() == 1);
   }

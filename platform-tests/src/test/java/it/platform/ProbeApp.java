@@ -121,17 +121,6 @@ final class ProbeApp implements AutoCloseable {
     return jobCalls.getOrDefault(name, List.of());
   }
 
-  /** Schedules through the sidecar's HTTP Jobs API. */
-  int scheduleOverHttp(String name, String jobJson) {
-    return Platform.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + HTTP_PORT + "/v1.0/jobs/" + name))
-                .header("dapr-api-token", Platform.DAPR_TOKEN)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(jobJson)))
-        .statusCode();
-  }
-
   @Override
   public void close() throws InterruptedException {
     daprd.destroy();
