@@ -338,6 +338,31 @@ class RealtimeIT {
   }
 
   @Test
+  void aRestartOfTheServiceLosesNothingAClientResumesFrom() throws Exception {
+    TaskApi api = new TaskApi(newUser("restart"));
+    String last;
+    try (Client c = connect(api.token(), null)) {
+      api.create("{\"title\":\"before the restart\"}");
+      last = c.next().getString("id");
+    }
+    List<String> missed;
+    try (KafkaTopic topic = new KafkaTopic("task-events")) {
+      Platform.dev("stop", "realtime-service");
+      try {
+        for (int i = 0; i < 5; i++) api.create("{\"title\":\"while it is down " + i + "\"}");
+        missed = ids(awaitUserEvents(topic, api.user, 5));
+      } finally {
+        Platform.dev("start", "realtime-service");
+      }
+    }
+    // the log is in the state store: the restarted service resumes the client from it
+    try (Client again = connect(api.token(), last)) {
+      assertEquals(missed, again.nextIds(5), "exactly the 5 missed, in order");
+      assertTrue(again.quietFor(Duration.ofSeconds(1)), "none twice");
+    }
+  }
+
+  @Test
   void anUnknownAfterGetsTheResyncFrameFirst() {
     TaskApi api = new TaskApi(newUser("resync"));
     String unknown = UUID.randomUUID().toString();
