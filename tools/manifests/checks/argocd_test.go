@@ -17,9 +17,23 @@ var clusters = map[string]struct {
 	overlay string
 	apps    []string
 }{
-	"minikube": {minikubeOverlay, []string{"dapr", "data-services", "strimzi", "todo-platform"}},
-	"cloud":    {cloudOverlay, []string{"dapr", "todo-platform"}},
+	"minikube": {minikubeOverlay, []string{"dapr", "data-services", "namespaces", "strimzi", "todo-platform"}},
+	"cloud":    {cloudOverlay, []string{"dapr", "namespaces", "todo-platform"}},
 }
+
+// The project of each Application: least privilege (gitops/argocd/apps/projects.yaml).
+var applicationProject = map[string]string{
+	"root":          "bootstrap",
+	"dapr":          "infrastructure",
+	"strimzi":       "infrastructure",
+	"namespaces":    "infrastructure",
+	"todo-platform": "todo",
+	"data-services": "todo",
+}
+
+// Applications that must not carry the resources finalizer: deleting them must not delete the
+// CRDs (and with them every custom resource), the namespace, or the applications they hold.
+var noCascadeDelete = map[string]bool{"root": true, "dapr": true, "strimzi": true, "namespaces": true}
 
 // Pinned charts: the Dapr control plane everywhere, Strimzi on Minikube.
 var pinnedCharts = map[string]string{
@@ -44,18 +58,20 @@ func TestArgoCDApplications(t *testing.T) {
 			for _, f := range []string{"gitops/argocd/bootstrap/" + cluster + ".yaml"} {
 				objects = append(objects, parseFile(t, f)...)
 			}
-			var project manifest.Object
+			projects := map[string]manifest.Object{}
 			apps := map[string]manifest.Object{}
 			for _, o := range objects {
 				switch o.Kind() {
 				case "AppProject":
-					project = o
+					projects[o.Name()] = o
 				case "Application":
 					apps[o.Name()] = o
 				}
 			}
-			if project.Content == nil {
-				t.Fatal("no AppProject rendered")
+			for _, name := range []string{"bootstrap", "infrastructure", "todo"} {
+				if _, ok := projects[name]; !ok {
+					t.Fatalf("no AppProject %s rendered", name)
+				}
 			}
 			t.Run("applications", func(t *testing.T) {
 				for _, name := range append([]string{"root"}, want.apps...) {
@@ -75,28 +91,50 @@ func TestArgoCDApplications(t *testing.T) {
 				if !ok {
 					continue
 				}
-				t.Run(subtestName(app), func(t *testing.T) { checkApplication(t, app, project) })
+				t.Run(subtestName(app), func(t *testing.T) { checkApplication(t, app, projects) })
 			}
 			t.Run("sync waves", func(t *testing.T) {
 				platform := syncWave(apps["todo-platform"])
-				for _, name := range []string{"dapr", "strimzi", "data-services"} {
+				for _, name := range []string{"namespaces", "dapr", "strimzi", "data-services"} {
 					if app, ok := apps[name]; ok && syncWave(app) >= platform {
 						t.Errorf("Application %s (wave %d) must sync before todo-platform (wave %d)", name, syncWave(app), platform)
 					}
 				}
-				if syncWave(project) >= syncWave(apps["dapr"]) {
-					t.Errorf("AppProject must come before every Application")
+				for _, project := range projects {
+					for _, app := range apps {
+						if app.Name() != "root" && syncWave(project) >= syncWave(app) {
+							t.Errorf("AppProject %s must come before Application %s", project.Name(), app.Name())
+						}
+					}
 				}
 			})
 		})
 	}
 }
 
-func checkApplication(t *testing.T, app, project manifest.Object) {
+func checkApplication(t *testing.T, app manifest.Object, projects map[string]manifest.Object) {
 	id := app.ID()
 	spec := manifest.Map(app.Content, "spec")
-	if p := manifest.String(spec, "project"); p != project.Name() {
-		t.Errorf("%s: project is %q, want %q", id, p, project.Name())
+	want, known := applicationProject[app.Name()]
+	if !known {
+		t.Fatalf("%s: no project is decided for this Application (applicationProject)", id)
+	}
+	if p := manifest.String(spec, "project"); p != want {
+		t.Errorf("%s: project is %q, want %q", id, p, want)
+	}
+	project, ok := projects[manifest.String(spec, "project")]
+	if !ok {
+		t.Fatalf("%s: its project %q is not rendered", id, manifest.String(spec, "project"))
+	}
+	var finalizers []string
+	for _, f := range manifest.List(app.Content, "metadata", "finalizers") {
+		finalizers = append(finalizers, f.(string))
+	}
+	if noCascadeDelete[app.Name()] && slices.Contains(finalizers, "resources-finalizer.argocd.argoproj.io") {
+		t.Errorf("%s: must not carry the resources finalizer: deleting it would delete what it installed", id)
+	}
+	if manifest.Get(spec, "syncPolicy", "retry") == nil {
+		t.Errorf("%s: needs syncPolicy.retry (a first sync races the CRDs and webhooks of other applications)", id)
 	}
 	if manifest.Get(spec, "syncPolicy", "automated", "prune") != true || manifest.Get(spec, "syncPolicy", "automated", "selfHeal") != true {
 		t.Errorf("%s: needs syncPolicy.automated with prune and selfHeal", id)
@@ -192,4 +230,136 @@ func TestSyncWavesInOverlays(t *testing.T) {
 			}
 		})
 	}
+}
+
+// clusterScopedKinds: the cluster-scoped kinds any manifest here could carry.
+var clusterScopedKinds = map[string]bool{
+	"Namespace": true, "ClusterRole": true, "ClusterRoleBinding": true, "CustomResourceDefinition": true,
+	"MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true, "PersistentVolume": true,
+	"StorageClass": true, "PriorityClass": true, "IngressClass": true, "APIService": true,
+}
+
+func groupKinds(list []any) []string {
+	var out []string
+	for _, gk := range list {
+		out = append(out, manifest.String(gk, "group")+"/"+manifest.String(gk, "kind"))
+	}
+	return out
+}
+
+// TestArgoCDProjects: the three projects keep least privilege. bootstrap only makes
+// Applications in argocd; infrastructure holds the cluster-scoped kinds and no Argo CD objects;
+// todo deploys namespaced kinds into todo only, never an Argo CD object; no project has a
+// wildcard.
+func TestArgoCDProjects(t *testing.T) {
+	projects := map[string]manifest.Object{}
+	for _, o := range parseFile(t, "gitops/argocd/apps/projects.yaml") {
+		if o.Kind() == "AppProject" {
+			projects[o.Name()] = o
+		}
+	}
+	destinations := func(p manifest.Object) []string {
+		var out []string
+		for _, d := range manifest.List(p.Content, "spec", "destinations") {
+			out = append(out, manifest.String(d, "namespace"))
+		}
+		return out
+	}
+	argoKinds := []string{"argoproj.io/Application", "argoproj.io/ApplicationSet", "argoproj.io/AppProject"}
+	for name, p := range projects {
+		t.Run(name+"/no wildcard", func(t *testing.T) {
+			for _, field := range []string{"sourceRepos", "destinations", "clusterResourceWhitelist", "namespaceResourceWhitelist"} {
+				for _, v := range manifest.List(p.Content, "spec", field) {
+					if strings.Contains(brief(v), "*") {
+						t.Errorf("AppProject %s: %s has a wildcard: %s", name, field, brief(v))
+					}
+				}
+			}
+		})
+	}
+	t.Run("bootstrap", func(t *testing.T) {
+		p := projects["bootstrap"]
+		if d := destinations(p); !slices.Equal(d, []string{"argocd"}) {
+			t.Errorf("destinations %v, want only argocd", d)
+		}
+		if c := manifest.List(p.Content, "spec", "clusterResourceWhitelist"); len(c) != 0 {
+			t.Errorf("clusterResourceWhitelist %v, want none", groupKinds(c))
+		}
+		allowed := groupKinds(manifest.List(p.Content, "spec", "namespaceResourceWhitelist"))
+		if len(allowed) == 0 {
+			t.Error("needs a namespaceResourceWhitelist (Applications only), or it may create anything in argocd")
+		}
+		for _, gk := range allowed {
+			if !slices.Contains(argoKinds, gk) {
+				t.Errorf("may create %s; only Argo CD objects", gk)
+			}
+		}
+	})
+	for _, name := range []string{"infrastructure", "todo"} {
+		t.Run(name+"/no Argo CD objects", func(t *testing.T) {
+			p := projects[name]
+			if slices.Contains(destinations(p), "argocd") {
+				t.Error("may deploy into argocd")
+			}
+			denied := groupKinds(manifest.List(p.Content, "spec", "namespaceResourceBlacklist"))
+			for _, gk := range argoKinds {
+				if !slices.Contains(denied, gk) {
+					t.Errorf("namespaceResourceBlacklist must deny %s", gk)
+				}
+			}
+		})
+	}
+	t.Run("todo", func(t *testing.T) {
+		p := projects["todo"]
+		if d := destinations(p); !slices.Equal(d, []string{"todo"}) {
+			t.Errorf("destinations %v, want only todo", d)
+		}
+		if c := manifest.List(p.Content, "spec", "clusterResourceWhitelist"); len(c) != 0 {
+			t.Errorf("clusterResourceWhitelist %v, want none: namespaced kinds only", groupKinds(c))
+		}
+	})
+}
+
+// TestWorkloadStaysInItsProject: what project todo deploys (both overlays, and Redis and
+// PostgreSQL on Minikube) has no cluster-scoped object and no Argo CD object, so nothing under
+// kustomize/ can create an Application or bind a cluster role; Kafka survives the deletion of
+// its Application (Delete=false) with its volume (deleteClaim: false).
+func TestWorkloadStaysInItsProject(t *testing.T) {
+	for _, dir := range append(slices.Clone(overlays), "gitops/platform/minikube") {
+		t.Run(dir, func(t *testing.T) {
+			for _, o := range build(t, dir) {
+				if clusterScopedKinds[o.Kind()] {
+					t.Errorf("%s: cluster-scoped; project todo deploys namespaced kinds only", o.ID())
+				}
+				if o.GVK().Group == "argoproj.io" {
+					t.Errorf("%s: an Argo CD object in the workload", o.ID())
+				}
+				if o.GVK().Group == "kafka.strimzi.io" && !strings.Contains(o.Annotations()["argocd.argoproj.io/sync-options"], "Delete=false") {
+					t.Errorf("%s: needs argocd.argoproj.io/sync-options Delete=false (kept when its Application is deleted)", o.ID())
+				}
+				if o.Kind() == "KafkaNodePool" {
+					for _, v := range manifest.List(o.Content, "spec", "storage", "volumes") {
+						if manifest.Get(v, "deleteClaim") != false {
+							t.Errorf("%s: volume %v needs deleteClaim: false", o.ID(), manifest.Get(v, "id"))
+						}
+					}
+				}
+			}
+		})
+	}
+	t.Run("namespace todo", func(t *testing.T) {
+		for _, o := range build(t, "gitops/namespaces") {
+			if o.Kind() != "Namespace" || o.Name() != "todo" {
+				continue
+			}
+			if o.Labels()["pod-security.kubernetes.io/enforce"] != "restricted" {
+				t.Errorf("%s: needs pod-security.kubernetes.io/enforce: restricted", o.ID())
+			}
+			if !strings.Contains(o.Annotations()["argocd.argoproj.io/sync-options"], "Delete=false") {
+				t.Errorf("%s: needs argocd.argoproj.io/sync-options Delete=false", o.ID())
+			}
+			return
+		}
+		t.Error("gitops/namespaces renders no Namespace todo")
+	})
 }
