@@ -48,6 +48,22 @@ apt_install() {
   fi
 }
 
+# --- browser for the page's tests (platform-tests' WebPageIT) ----------------
+# Debian's chromium and chromium-driver, the same release (a browser download is not possible):
+# installed with apt-get when missing; elsewhere install them yourself (or pass -Dweb.chromium=
+# and -Dweb.chromedriver= to the platform tests).
+CHROMIUM_BIN="${TODO_CHROMIUM:-/usr/bin/chromium}"
+CHROMEDRIVER_BIN="${TODO_CHROMEDRIVER:-/usr/bin/chromedriver}"
+ensure_chromium() {
+  if [ ! -x "$CHROMIUM_BIN" ] || [ ! -x "$CHROMEDRIVER_BIN" ]; then
+    apt_install chromium chromium-driver || true
+  fi
+  if [ ! -x "$CHROMIUM_BIN" ] || [ ! -x "$CHROMEDRIVER_BIN" ]; then
+    echo "chromium and chromium-driver are missing: install them (Debian/Ubuntu: apt-get install chromium chromium-driver)" >&2
+    return 1
+  fi
+}
+
 # --- Dapr runtime ------------------------------------------------------------
 DAPR_BIN=""
 ensure_dapr() {

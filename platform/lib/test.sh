@@ -40,6 +40,9 @@ no_skipped_tests() {
   return 1
 }
 
+# shellcheck source=platform/lib/components.sh
+. "$ROOT/platform/lib/components.sh"
+
 cd "$ROOT" || exit 1
 MVN=(mvn -B -ntp)
 
@@ -60,6 +63,7 @@ else
   DAPRD="$("$ROOT/platform/lib/dapr-runtime.sh")/daprd"
   export DEV_DIR="$DEV" REPO_ROOT="$ROOT" DAPRD
   stamp="$(mktemp)"
+  step "browser for WebPageIT (Debian's chromium and chromium-driver)" ensure_chromium
   step "Arquillian and platform tests (mvn verify)" "${MVN[@]}" verify -DskipUnitTests=true -DskipITs=false -Dplatform.skip=false
   step "no Arquillian or platform test skipped itself" no_skipped_tests "$stamp"
   rm -f "$stamp"
