@@ -56,6 +56,14 @@ public class SeriesService {
 
   private static final int ATTEMPTS = 5;
 
+  /**
+   * The answers of task-service's occurrence endpoint that no retry can change (docs/api.md): the
+   * body refused, another caller, the occurrence exists for another user. Any other answer (a 404
+   * while task-service is redeployed, a 5xx, the sidecar's 500 while task-service is unhealthy) is
+   * retried.
+   */
+  private static final Set<Integer> REFUSALS = Set.of(400, 403, 409, 413, 422);
+
   @Inject SequenceGuard guard;
   @Inject DaprSidecar sidecar;
 
@@ -244,7 +252,7 @@ public class SeriesService {
             return s;
           });
     }
-    if (r.status() / 100 == 4 && r.status() != 408 && r.status() != 429) {
+    if (REFUSALS.contains(r.status())) {
       LOG.severe(
           () ->
               "task-service refused occurrence "
