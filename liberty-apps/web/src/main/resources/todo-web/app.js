@@ -372,11 +372,14 @@ function showReminder(event) {
   const what = document.createElement('div');
   const title = document.createElement('span');
   title.className = 'what';
-  title.textContent = `⏰ ${d.title}`;
+  title.textContent = d.title;
   const detail = document.createElement('span');
   detail.className = 'help';
-  detail.textContent = d.dueAt ? ` due ${when(d.dueAt)}` : ` ${when(d.firedAt || d.fireAt)}`;
-  what.append(title, detail);
+  detail.textContent = ` · reminder for ${when(d.fireAt)}${d.dueAt ? ` · due ${when(d.dueAt)}` : ''}`;
+  const kind = document.createElement('span');
+  kind.className = 'kind';
+  kind.textContent = 'Reminder: ';
+  what.append(kind, title, detail);
   const buttons = document.createElement('div');
   buttons.className = 'buttons';
   const button = (text, label, cls, fn) => {

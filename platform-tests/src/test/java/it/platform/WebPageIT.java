@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -77,6 +78,7 @@ class WebPageIT {
         new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).build();
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+    wait.ignoring(StaleElementReferenceException.class);
     Files.createDirectories(SHOTS);
   }
 
@@ -96,22 +98,37 @@ class WebPageIT {
     return ((JavascriptExecutor) browser).executeScript(script, args);
   }
 
+  /** The titles shown, read in one script: the list re-renders whenever events arrive. */
+  @SuppressWarnings("unchecked")
   private List<String> shownTitles() {
-    return browser.findElements(By.cssSelector("#task-list li.task .title")).stream()
-        .map(WebElement::getText)
-        .toList();
+    return (List<String>)
+        js(
+            "return [...document.querySelectorAll('#task-list li.task .title')]"
+                + ".map(e => e.textContent)");
   }
 
+  @SuppressWarnings("unchecked")
   private Set<String> shownIds() {
-    return browser.findElements(By.cssSelector("#task-list li.task")).stream()
-        .map(li -> li.getAttribute("data-id"))
-        .collect(Collectors.toSet());
+    return Set.copyOf(
+        (List<String>)
+            js(
+                "return [...document.querySelectorAll('#task-list li.task')]"
+                    + ".map(e => e.dataset.id)"));
   }
 
-  private WebElement taskItem(String id) {
-    return wait.until(
-        ExpectedConditions.presenceOfElementLocated(
-            By.cssSelector("#task-list li.task[data-id='" + id + "']")));
+  /** The text of the element {@code css} selects, or null. */
+  private String text(String css) {
+    return (String)
+        js("const e = document.querySelector(arguments[0]); return e && e.textContent", css);
+  }
+
+  /** Clicks what {@code css} selects, again if a re-render replaced it meanwhile. */
+  private void click(String css) {
+    wait.until(
+        d -> {
+          d.findElement(By.cssSelector(css)).click();
+          return true;
+        });
   }
 
   private void awaitLive() {
@@ -174,7 +191,7 @@ class WebPageIT {
     assertEquals(
         List.of("shopping", "home"),
         task.getJsonArray("tags").getValuesAs(jakarta.json.JsonString::getString));
-    String meta = taskItem(task.getString("id")).findElement(By.className("meta")).getText();
+    String meta = text("li.task[data-id='" + task.getString("id") + "'] .meta");
     assertTrue(meta.contains("High priority") && meta.contains("shopping"), meta);
     screenshot("1-created");
   }
@@ -188,8 +205,8 @@ class WebPageIT {
                 + "\"dueAt\":\""
                 + Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS)
                 + "\"}");
-    WebElement item = taskItem(other.getString("id"));
-    wait.until(d -> item.getText().contains("Every week on Monday and Thursday"));
+    String meta = "li.task[data-id='" + other.getString("id") + "'] .meta";
+    wait.until(d -> String.valueOf(text(meta)).contains("Every week on Monday and Thursday"));
 
     HttpResponse<String> renamed =
         api.call("PATCH", "/tasks/" + other.getString("id"), "{\"title\":\"Water the ferns\"}");
@@ -211,7 +228,7 @@ class WebPageIT {
             .orElseThrow();
     wait.until(d -> shownIds().size() == 2);
 
-    taskItem(id).findElement(By.cssSelector("input.done")).click();
+    click("li.task[data-id='" + id + "'] input.done");
     wait.until(
         ExpectedConditions.attributeToBe(
             By.cssSelector("li.task[data-id='" + id + "']"), "data-status", "completed"));
@@ -219,7 +236,7 @@ class WebPageIT {
         "completed",
         Platform.json(api.call("GET", "/tasks/" + id, null).body()).getString("status"));
 
-    taskItem(id).findElement(By.cssSelector("input.done")).click();
+    click("li.task[data-id='" + id + "'] input.done");
     wait.until(
         ExpectedConditions.attributeToBe(
             By.cssSelector("li.task[data-id='" + id + "']"), "data-status", "open"));
@@ -316,7 +333,11 @@ class WebPageIT {
     Set<String> expected = restIds();
     assertTrue(expected.contains(b.getString("id")) && !expected.contains(before.get(0)));
     wait.until(d -> shownIds().equals(expected));
-    assertEquals("completed", taskItem(a.getString("id")).getAttribute("data-status"));
+    wait.until(
+        ExpectedConditions.attributeToBe(
+            By.cssSelector("li.task[data-id='" + a.getString("id") + "']"),
+            "data-status",
+            "completed"));
     assertEquals(true, js("return window.__sameDocument === true"), "the page was not reloaded");
     screenshot("5-after-reconnect");
   }
