@@ -12,7 +12,7 @@
 #     create: scheduling rate, lateness p50/p99/max, early/lost/twice -- it.platform.ReminderBenchmark
 # ./dev bench realtime: instead of 1., BENCH_USERS (100) users x BENCH_PER_USER (10) WebSockets on
 #     realtime-service, creates at BENCH_RATE (100/s) for BENCH_SECONDS: commit (event time) -> frame
-#     p50/p99/max, frames missing, RSS per connection -- it.platform.RealtimeBenchmark
+#     p50/p99/max, frames missing, RSS and live heap per connection -- it.platform.RealtimeBenchmark
 # ./dev bench recurring: instead of 1., BENCH_SERIES (100) daily series of BENCH_USERS (10) users,
 #     BENCH_COMPLETIONS (1000) completions, each series completed again as soon as its next
 #     occurrence is generated, at most BENCH_RATE (0 = as fast as it goes) completions/s:

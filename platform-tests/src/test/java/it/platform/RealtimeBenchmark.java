@@ -76,6 +76,7 @@ public final class RealtimeBenchmark {
     apis.get(0).create("{\"title\":\"warm-up\"}");
 
     long rssBefore = rssKb();
+    long heapBefore = liveHeapBytes();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger received = new AtomicInteger();
     HttpClient http = HttpClient.newHttpClient();
@@ -100,9 +101,18 @@ public final class RealtimeBenchmark {
     System.out.printf(
         "opened %d connections in %d ms%n",
         sockets.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-    Thread.sleep(5000);
-    System.gc();
+    Thread.sleep(Long.getLong("bench.hold", 5) * 1000);
     long rssOpen = rssKb();
+    long heapOpen = liveHeapBytes();
+    if (heapBefore > 0 && heapOpen > 0) {
+      System.out.printf(
+          "realtime-service live heap (after a full GC): %d MiB before, %d MiB with %d connections:"
+              + " %.1f KiB per connection%n",
+          heapBefore >> 20,
+          heapOpen >> 20,
+          sockets.size(),
+          (heapOpen - heapBefore) / 1024.0 / sockets.size());
+    }
     System.out.printf(
         "realtime-service RSS: %d MiB before, %d MiB with %d connections: %.1f KiB per connection%n",
         rssBefore / 1024,
@@ -199,6 +209,51 @@ public final class RealtimeBenchmark {
 
   private static long pct(List<Long> sorted, double p) {
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+  }
+
+  /**
+   * The bytes of live objects in realtime-service's heap, from {@code jcmd GC.class_histogram}
+   * (which runs a full GC first); 0 when jcmd or the process is not there.
+   */
+  static long liveHeapBytes() {
+    try {
+      long pid = pid();
+      if (pid == 0) return 0;
+      Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").start();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor(60, TimeUnit.SECONDS);
+      for (String line : out.split("\n")) {
+        if (line.startsWith("Total")) {
+          String[] f = line.trim().split("\\s+");
+          return Long.parseLong(f[f.length - 1]);
+        }
+      }
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  /** realtime-service's process id, from /proc; 0 where there is none. */
+  static long pid() throws IOException {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
+        try {
+          String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+          if (cmd.contains("ws-server.jar realtime-service")) {
+            return Long.parseLong(p.getFileName().toString());
+          }
+        } catch (IOException | RuntimeException gone) {
+          // ended meanwhile
+        }
+      }
+    }
+    return 0;
   }
 
   /** realtime-service's resident set (KiB), from /proc; 0 where there is none. */
