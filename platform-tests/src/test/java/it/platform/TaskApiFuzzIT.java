@@ -140,11 +140,12 @@ class TaskApiFuzzIT {
   // ---- the contract ----
 
   /**
-   * Refusals the application never sees, so they cannot be problem+json: RESTEasy answers a request
-   * it cannot parse (unparsable Content-Type or Accept, a path that is not UTF-8) with the web
-   * container's HTML error page ("RESTEASY002130: Failed to parse request"), the web container
-   * refuses %00 and other encoded control characters in a path (CWWWC0005I), and the HTTP channel
-   * answers an overlong request line with a bare 400. Counted and printed, still 4xx.
+   * Refusals the application never sees, so they cannot be problem+json: the web container refuses
+   * %00 and other encoded control characters in a path (CWWWC0005I) before any filter, and the HTTP
+   * channel answers an overlong request line with a bare 400. Counted and printed, still 4xx. (A
+   * path or query that is not UTF-8 and an unparsable Content-Type or Accept are refused as
+   * problem+json by dapr-client's RequestLineGuard since session 7; they were the container's HTML
+   * page, and with {@code charset="} a 500.)
    */
   static boolean containerRefusal(Answer a) {
     return a.status() == 400
