@@ -333,6 +333,13 @@ function edit(li, task) {
     const error = $('.error', form);
     let patch;
     try { patch = fieldsOf(form, task); } catch (err) { error.textContent = err.message; return; }
+    // send only what the form changed: the due date input has no seconds, so an untouched one
+    // must not move the task's due date (and its reminders)
+    if (toLocalInput(task.dueAt) === form.elements.due.value) delete patch.dueAt;
+    if (patch.title === task.title) delete patch.title;
+    if (patch.priority === task.priority) delete patch.priority;
+    if (patch.tags.join(',') === task.tags.join(',')) delete patch.tags;
+    if (Object.keys(patch).length === 0) { close(); return; }
     if (await act(() => api.patchTask(task.id, patch, task.version), error)) close();
   });
   wireConditional(form);

@@ -37,6 +37,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -178,8 +179,7 @@ class WebPageIT {
 
     browser.findElement(By.id("new-title-input")).sendKeys("Buy oat milk");
     browser.findElement(By.id("new-tags")).sendKeys("Shopping, home");
-    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("new-priority")))
-        .selectByValue("high");
+    new Select(browser.findElement(By.id("new-priority"))).selectByValue("high");
     browser.findElement(By.cssSelector("#new-task button[type=submit]")).click();
 
     wait.until(d -> shownTitles().contains("Buy oat milk"));
@@ -218,8 +218,8 @@ class WebPageIT {
 
   @Test
   @Order(3)
-  void completeAndReopenFromThePage() {
-    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("f-status")))
+  void completeReopenAndEditFromThePage() {
+    new Select(browser.findElement(By.id("f-status")))
         .selectByValue(""); // all: a completed task stays in view
     String id =
         restIds().stream()
@@ -242,6 +242,24 @@ class WebPageIT {
             By.cssSelector("li.task[data-id='" + id + "']"), "data-status", "open"));
     assertEquals(
         "open", Platform.json(api.call("GET", "/tasks/" + id, null).body()).getString("status"));
+
+    // edit: the form sends only what changed (title and priority here)
+    String item = "li.task[data-id='" + id + "']";
+    click(item + " .edit");
+    WebElement title =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(item + " form input[name=title]")));
+    title.clear();
+    title.sendKeys("Buy oat milk and bread");
+    new Select(browser.findElement(By.cssSelector(item + " form select[name=priority]")))
+        .selectByValue("low");
+    click(item + " form button[type=submit]");
+    wait.until(d -> shownTitles().contains("Buy oat milk and bread"));
+    JsonObject edited = Platform.json(api.call("GET", "/tasks/" + id, null).body());
+    assertEquals("low", edited.getString("priority"));
+    assertEquals(JsonValue.NULL, edited.get("dueAt"));
+    assertEquals(2, edited.getJsonArray("tags").size(), "tags untouched");
   }
 
   @Test
@@ -261,7 +279,7 @@ class WebPageIT {
       String first = task.getJsonArray("reminders").getJsonObject(0).getString("id");
       String second = task.getJsonArray("reminders").getJsonObject(1).getString("id");
 
-      WebDriverWait slow = new WebDriverWait(browser, Duration.ofSeconds(45));
+      WebDriverWait slow = new WebDriverWait(browser, Duration.ofSeconds(60));
       By firstCard = By.cssSelector("li.reminder[data-reminder='" + first + "']");
       By secondCard = By.cssSelector("li.reminder[data-reminder='" + second + "']");
       slow.until(ExpectedConditions.visibilityOfElementLocated(firstCard));
@@ -316,8 +334,8 @@ class WebPageIT {
   void afterTheWebSocketIsKilledThePageCatchesUpAndTheListIsComplete() throws IOException {
     awaitLive();
     List<String> before = List.copyOf(shownIds());
-    // drop the socket as a failed network would, and stay away for 6 s
-    js("window.todo.drop(6000)");
+    // drop the socket as a failed network would, and stay away for 8 s
+    js("window.todo.drop(8000)");
     wait.until(ExpectedConditions.attributeToBe(By.id("live"), "data-state", "offline"));
     JsonObject a = api.create("{\"title\":\"Made while offline 1\"}");
     JsonObject b = api.create("{\"title\":\"Made while offline 2\"}");
