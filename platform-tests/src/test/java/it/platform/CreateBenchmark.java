@@ -19,7 +19,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Benchmark of POST /api/v1/tasks on the running platform (not a test): sustained creates per
@@ -55,7 +54,7 @@ public final class CreateBenchmark {
 
     Properties adminProps = new Properties();
     adminProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
-    try (KafkaConsumer<String, String> consumer = consumer();
+    try (KafkaConsumer<String, String> consumer = Bench.tail("task-events");
         Admin admin = Admin.create(adminProps)) {
       Map<String, Double> cpuBefore = ProcessCpu.snapshot();
       long start = System.nanoTime();
@@ -121,10 +120,10 @@ public final class CreateBenchmark {
           elapsed,
           created / elapsed,
           failures.get(),
-          pct(lat, 50) / 1000.0,
-          pct(lat, 99) / 1000.0,
-          pct(lagsMillis, 50),
-          pct(lagsMillis, 99),
+          Bench.pct(lat, 50) / 1000.0,
+          Bench.pct(lat, 99) / 1000.0,
+          Bench.pct(lagsMillis, 50),
+          Bench.pct(lagsMillis, 99),
           lagsMillis.size());
       // sustained means the subscribers keep up too, not only that the API answers
       if (CONSUMERS) {
@@ -181,26 +180,5 @@ public final class CreateBenchmark {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  private static long pct(List<Long> sorted, int p) {
-    if (sorted.isEmpty()) return -1;
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
-  }
-
-  private static KafkaConsumer<String, String> consumer() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
-    List<TopicPartition> parts =
-        c.partitionsFor("task-events").stream()
-            .map(i -> new TopicPartition("task-events", i.partition()))
-            .toList();
-    c.assign(parts);
-    c.seekToEnd(parts);
-    parts.forEach(c::position);
-    return c;
   }
 }

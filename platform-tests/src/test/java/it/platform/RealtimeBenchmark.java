@@ -173,7 +173,7 @@ public final class RealtimeBenchmark {
     if (!sorted.isEmpty()) {
       System.out.printf(
           "commit (event time) -> frame: p50 %d ms, p99 %d ms, max %d ms%n",
-          pct(sorted, 0.50), pct(sorted, 0.99), sorted.get(sorted.size() - 1));
+          Bench.pct(sorted, 50), Bench.pct(sorted, 99), sorted.get(sorted.size() - 1));
     }
     // where the time goes: commit -> Kafka record (task-service's outbox), Kafka -> frame (the
     // subscription, realtime-service, the socket)
@@ -197,18 +197,14 @@ public final class RealtimeBenchmark {
     if (!toKafka.isEmpty() && !kafkaToFrame.isEmpty()) {
       System.out.printf(
           "commit -> Kafka: p50 %d ms, p99 %d ms; Kafka -> first frame: p50 %d ms, p99 %d ms, max %d ms%n",
-          pct(toKafka, 0.5),
-          pct(toKafka, 0.99),
-          pct(kafkaToFrame, 0.5),
-          pct(kafkaToFrame, 0.99),
+          Bench.pct(toKafka, 50),
+          Bench.pct(toKafka, 99),
+          Bench.pct(kafkaToFrame, 50),
+          Bench.pct(kafkaToFrame, 99),
           kafkaToFrame.get(kafkaToFrame.size() - 1));
     }
     for (WebSocket ws : sockets) ws.abort();
     System.exit(0);
-  }
-
-  private static long pct(List<Long> sorted, double p) {
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
   }
 
   /**

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,11 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * {@code ./dev bench recurring}: {@code bench.series} (100) daily series of {@code bench.users}
@@ -62,7 +58,7 @@ public final class RecurringBenchmark {
     LinkedBlockingQueue<String> ready = new LinkedBlockingQueue<>();
     AtomicInteger failures = new AtomicInteger();
 
-    try (KafkaConsumer<String, String> consumer = consumer()) {
+    try (KafkaConsumer<String, String> consumer = Bench.tail("recurring-events")) {
       for (int i = 0; i < seriesCount; i++) {
         String token = tokens.get(i % users);
         String body =
@@ -175,7 +171,7 @@ public final class RecurringBenchmark {
           sent.get(), failures.get(), latencyMs.size(), seconds, latencyMs.size() / seconds);
       System.out.printf(
           "completion -> task-generated on Kafka: p50 %d ms, p99 %d ms, max %d ms%n",
-          pct(latencyMs, 50), pct(latencyMs, 99), pct(latencyMs, 100));
+          Bench.pct(latencyMs, 50), Bench.pct(latencyMs, 99), Bench.pct(latencyMs, 100));
       System.out.printf(
           "generated twice: %d, never (sent, not generated): %d%n",
           twice, sent.get() - latencyMs.size());
@@ -188,29 +184,5 @@ public final class RecurringBenchmark {
       }
       System.out.println(cpu.append(String.format(" total %.1f", total)));
     }
-  }
-
-  private static long pct(List<Long> sorted, int p) {
-    if (sorted.isEmpty()) return -1;
-    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-  }
-
-  /** A consumer of recurring-events from its current end. */
-  private static KafkaConsumer<String, String> consumer() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
-    List<TopicPartition> partitions =
-        consumer.partitionsFor("recurring-events").stream()
-            .map(i -> new TopicPartition("recurring-events", i.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position);
-    return consumer;
   }
 }

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,11 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Benchmark of reminders on the running platform (not a test; {@code ./dev bench reminders}): tasks
@@ -55,7 +51,7 @@ public final class ReminderBenchmark {
     Set<String> scheduled = new HashSet<>();
     long lastScheduledAt = 0;
 
-    try (KafkaConsumer<String, String> consumer = consumer()) {
+    try (KafkaConsumer<String, String> consumer = Bench.tail("reminder-events")) {
       URI uri = URI.create(Platform.app("task-service") + "/api/v1/tasks");
       AtomicInteger next = new AtomicInteger();
       AtomicInteger failures = new AtomicInteger();
@@ -156,12 +152,12 @@ public final class ReminderBenchmark {
       System.out.printf(
           "%-28s firedAt - instant p50 %d ms, p99 %d ms, max %d ms; Kafka record - instant p50 %d ms, p99 %d ms, max %d ms%n",
           "lateness",
-          pct(firedLateMs, 50),
-          pct(firedLateMs, 99),
-          pct(firedLateMs, 100),
-          pct(recordLateMs, 50),
-          pct(recordLateMs, 99),
-          pct(recordLateMs, 100));
+          Bench.pct(firedLateMs, 50),
+          Bench.pct(firedLateMs, 99),
+          Bench.pct(firedLateMs, 100),
+          Bench.pct(recordLateMs, 50),
+          Bench.pct(recordLateMs, 99),
+          Bench.pct(recordLateMs, 100));
       System.out.printf(
           "%-28s early %d, lost %d, fired twice %d (the same event again: %d)%n",
           "accuracy", early, lost, twice, duplicates);
@@ -173,29 +169,5 @@ public final class ReminderBenchmark {
                 cpuAtStart, cpuAtEnd, triggered.size() - firedAtStart, "reminder fired"));
       }
     }
-  }
-
-  private static long pct(List<Long> sorted, int p) {
-    if (sorted.isEmpty()) return -1;
-    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-  }
-
-  /** A consumer of reminder-events from its current end. */
-  private static KafkaConsumer<String, String> consumer() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
-    List<TopicPartition> partitions =
-        consumer.partitionsFor("reminder-events").stream()
-            .map(i -> new TopicPartition("reminder-events", i.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position);
-    return consumer;
   }
 }

@@ -1,0 +1,38 @@
+package it.platform;
+
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** What the benchmarks share: percentiles and a Kafka consumer that watches a topic's tail. */
+final class Bench {
+  private Bench() {}
+
+  /** The {@code p}-th percentile (0-100) of {@code sorted}, nearest rank; -1 when it is empty. */
+  static long pct(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) return -1;
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  /** A consumer of every partition of {@code topic}, from its current end, without a group. */
+  static KafkaConsumer<String, String> tail(String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(i -> new TopicPartition(topic, i.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position);
+    return consumer;
+  }
+}
