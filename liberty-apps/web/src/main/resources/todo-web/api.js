@@ -42,7 +42,7 @@ export function createApi(token, onUnauthorized) {
   return {
     listTasks(filters, limit, cursor) {
       const p = new URLSearchParams();
-      for (const k of ['q', 'status', 'priority', 'tag', 'sort']) if (filters[k]) p.set(k, filters[k]);
+      for (const k of ['q', 'status', 'priority', 'tag', 'sort', 'dueBefore']) if (filters[k]) p.set(k, filters[k]);
       p.set('limit', String(limit));
       if (cursor) p.set('cursor', cursor);
       return call('GET', `/api/v1/tasks?${p}`);

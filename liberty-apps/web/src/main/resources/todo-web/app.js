@@ -83,6 +83,7 @@ function start(token) {
   $('#notify').hidden = !('Notification' in window) || Notification.permission !== 'default';
   live = new Live({
     token,
+    expiresAt: c.exp ? c.exp * 1000 : null,
     onEvent,
     onResync: () => reload(),
     onOpen: (resuming) => { if (!resuming) reload(); },
@@ -103,7 +104,14 @@ function start(token) {
 
 function filters() {
   const f = Object.fromEntries(new FormData($('#filters')));
-  return { q: f.q.trim(), status: f.status, priority: f.priority, tag: f.tag.trim(), sort: f.sort };
+  // "due by" a day: before the start of the next local day
+  let dueBefore = '';
+  if (f.dueBy) {
+    const d = new Date(`${f.dueBy}T00:00`);
+    d.setDate(d.getDate() + 1);
+    dueBefore = d.toISOString();
+  }
+  return { q: f.q.trim(), status: f.status, priority: f.priority, tag: f.tag.trim(), sort: f.sort, dueBefore };
 }
 
 async function reload() {
@@ -444,7 +452,7 @@ $('#sign-out').addEventListener('click', () => signOut());
 $('#new-task').addEventListener('submit', create);
 wireConditional($('#new-task'));
 $('#filters').addEventListener('submit', (e) => { e.preventDefault(); tasks = []; reload(); });
-for (const el of $('#filters').querySelectorAll('select')) el.addEventListener('change', () => { tasks = []; reload(); });
+for (const el of $('#filters').querySelectorAll('select, input[type=date]')) el.addEventListener('change', () => { tasks = []; reload(); });
 $('#more').addEventListener('click', more);
 $('#notify').addEventListener('click', async () => {
   await Notification.requestPermission();

@@ -5,8 +5,8 @@ export const RESYNC = 'com.todo.realtime.resync-required.v1';
 export const TRIGGERED = 'com.todo.reminder.triggered.v1';
 
 export class Live {
-  constructor({ token, onEvent, onResync, onState, onOpen }) {
-    Object.assign(this, { token, onEvent, onResync, onState, onOpen });
+  constructor({ token, expiresAt, onEvent, onResync, onState, onOpen }) {
+    Object.assign(this, { token, expiresAt, onEvent, onResync, onState, onOpen });
     this.lastId = null; // the last task event received: where a reconnect resumes
     this.attempt = 0;
     this.ws = null;
@@ -56,7 +56,11 @@ export class Live {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.stopped) return;
-      if (e.code === 1008) { this.onState('expired'); return; }
+      // 1008: the token expired on an open connection; a refused upgrade (401) shows only as 1006
+      if (e.code === 1008 || (this.expiresAt && Date.now() >= this.expiresAt)) {
+        this.onState('expired');
+        return;
+      }
       this.onState('offline');
       // 1 s, 2 s, 4 s ... at most 15 s, with jitter
       const delay = Math.min(15000, 1000 * 2 ** this.attempt++) * (0.75 + Math.random() / 2);
