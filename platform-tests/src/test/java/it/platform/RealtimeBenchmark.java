@@ -38,7 +38,12 @@ public final class RealtimeBenchmark {
     final AtomicInteger frames;
     static final java.util.Map<String, Long> FIRST_SEEN =
         new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Frames whose event id this connection had received before: duplicates a user saw. */
+    static final AtomicInteger DUPLICATES = new AtomicInteger();
+
     private final StringBuilder partial = new StringBuilder();
+    private final java.util.Set<String> seen = new java.util.HashSet<>();
 
     Socket(List<Long> latencies, AtomicInteger frames) {
       this.latencies = latencies;
@@ -53,6 +58,7 @@ public final class RealtimeBenchmark {
         JsonObject e = Platform.json(partial.toString());
         partial.setLength(0);
         if (e.getString("type").startsWith("com.todo.task.")) {
+          if (!seen.add(e.getString("id"))) DUPLICATES.incrementAndGet();
           latencies.add(now - Instant.parse(e.getString("time")).toEpochMilli());
           frames.incrementAndGet();
           FIRST_SEEN.putIfAbsent(e.getString("id"), now);
@@ -163,13 +169,15 @@ public final class RealtimeBenchmark {
     }
     Collections.sort(sorted);
     System.out.printf(
-        "%d creates in %.1f s (%.0f/s, %d failed); %d of %d frames received%n",
+        "%d creates in %.1f s (%.0f/s, %d failed); %d of %d frames received, %d of them an id"
+            + " the connection had received before%n",
         created.get(),
         loadSeconds,
         created.get() / loadSeconds,
         failures.get(),
         received.get(),
-        expected);
+        expected,
+        Socket.DUPLICATES.get());
     if (!sorted.isEmpty()) {
       System.out.printf(
           "commit (event time) -> frame: p50 %d ms, p99 %d ms, max %d ms%n",
