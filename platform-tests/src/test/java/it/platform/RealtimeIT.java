@@ -12,6 +12,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
@@ -439,6 +441,7 @@ class RealtimeIT {
   void aClientThatReadsNothingIsClosedWith1013WithoutSlowingTheOthers() throws Exception {
     TaskApi api = new TaskApi(newUser("slow"));
     String big = "x".repeat(9_900);
+    double closedBefore = closedWith(1013);
     try (Socket slow = new Socket();
         Client fast = connect(api.token(), null)) {
       slow.setReceiveBufferSize(4096);
@@ -484,12 +487,32 @@ class RealtimeIT {
       assertEquals(changes + tasks, seenByFast.size());
 
       // the slow one answered no ping meanwhile: within the stall limit (10 s) and the upkeep's
-      // period (5 s) it is closed; it now reads what was sent, then the close frame with 1013
-      Thread.sleep(16_000);
+      // period (5 s) the server closes it (its metric counts the 1013); only then does it read
+      // what was sent, then the close frame with 1013
+      Platform.awaitTrue(
+          Duration.ofSeconds(40),
+          "realtime-service to close a connection with 1013",
+          () -> closedWith(1013) > closedBefore);
       slow.setSoTimeout(30_000);
       int code = readUntilClose(in);
       assertEquals(1013, code, "closed as too far behind");
     }
+  }
+
+  /** How many connections realtime-service closed with {@code code} (its /metrics). */
+  private static double closedWith(int code) {
+    HttpResponse<String> r =
+        Platform.send(
+            HttpRequest.newBuilder(
+                    URI.create(Platform.app("realtime-service") + "/metrics?scope=application"))
+                .GET());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body()
+        .lines()
+        .filter(l -> l.startsWith("todo_realtime_connections_closed_total{"))
+        .filter(l -> l.contains("code=\"" + code + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static String readHeaders(InputStream in) throws IOException {

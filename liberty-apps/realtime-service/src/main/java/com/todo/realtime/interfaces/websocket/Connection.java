@@ -301,6 +301,7 @@ public final class Connection extends Endpoint {
       queue.clear();
     }
     registry.remove(this);
+    registry.closedByServer(code.getCode());
     registry.run(() -> close(code, reason));
   }
 

@@ -6,6 +6,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason.CloseCodes;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * The open connections of this instance ({@link Hub}) and their upkeep, every {@code
@@ -24,13 +27,21 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * realtime.stall-limit} (10 s) is closed, with 1013 if frames were sent to it meanwhile (it reads
  * too slowly, or not at all: it resumes with {@code after}), else with 1001 (dead). This upkeep is
  * a timer of this process's sockets, in memory by nature, not a Dapr job.
+ *
+ * <p>Every connection the server closes is counted in the metric {@code
+ * todo.realtime.connections.closed} ({@code todo_realtime_connections_closed_total} at {@code
+ * /metrics}) with its close code as tag {@code code}: 1013 (too far behind), 1008 (token expired),
+ * 1001 (no answer to pings).
  */
 @ApplicationScoped
 public class Connections {
 
   private static final Logger LOG = Logger.getLogger(Connections.class.getName());
 
+  static final String CLOSED_METRIC = "todo.realtime.connections.closed";
+
   @Resource ManagedScheduledExecutorService executor;
+  @Inject Instance<MetricRegistry> metrics;
 
   @Inject
   @ConfigProperty(name = "realtime.ping-interval", defaultValue = "PT30S")
@@ -45,7 +56,14 @@ public class Connections {
 
   @PostConstruct
   void start() {
-    hub = new Hub(executor);
+    MetricRegistry registry = metrics.isResolvable() ? metrics.get() : null;
+    hub =
+        new Hub(
+            executor,
+            code -> {
+              if (registry != null)
+                registry.counter(CLOSED_METRIC, new Tag("code", Integer.toString(code))).inc();
+            });
     long every = Math.max(500, stallLimit.toMillis() / 2);
     upkeep = executor.scheduleWithFixedDelay(this::upkeep, every, every, TimeUnit.MILLISECONDS);
   }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The open connections of this instance by user, and the executor their work runs on: a plain
@@ -16,9 +17,23 @@ final class Hub {
 
   private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
   private final Executor executor;
+  private final Consumer<Integer> closedByServer;
 
-  Hub(Executor executor) {
+  /**
+   * @param closedByServer told the close code of each connection the server closes (too far behind,
+   *     token expired, no answer to pings), for the metric
+   */
+  Hub(Executor executor, Consumer<Integer> closedByServer) {
     this.executor = executor;
+    this.closedByServer = closedByServer;
+  }
+
+  void closedByServer(int code) {
+    try {
+      closedByServer.accept(code);
+    } catch (RuntimeException e) {
+      // a metric must never stop a close
+    }
   }
 
   void add(Connection c) {
