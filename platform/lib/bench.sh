@@ -1,35 +1,60 @@
 #!/usr/bin/env bash
-# ./dev bench: the numbers of the README, measured on the running platform (started if needed).
-#  1. POST /api/v1/tasks: creates/s, latency p50/p99, commit->Kafka lag p50/p99
-#     (a warm-up at full speed that is not a result, 100/s fixed rate, then full speed), and
-#     how far the subscribing services were behind when the load stopped and how long until
-#     they caught up, and at full speed the CPU per create of each process (from /proc)
-#                                               -- platform-tests: it.platform.CreateBenchmark
-#  2. raw Kafka producer throughput on the same machine, the physical reference
-#     (Kafka's own ProducerPerformance, 1 KiB records, acks=1)
-# ./dev bench reminders: instead of 1., tasks with 10 reminders each, BENCH_REMINDERS (10000) due
-#     spread over BENCH_WINDOW (60) seconds that start BENCH_LEAD (60) seconds after the first
-#     create: scheduling rate, lateness p50/p99/max, early/lost/twice -- it.platform.ReminderBenchmark
-# ./dev bench realtime: instead of 1., BENCH_USERS (100) users x BENCH_PER_USER (10) WebSockets on
-#     realtime-service, creates at BENCH_RATE (100/s) for BENCH_SECONDS: commit (event time) -> frame
-#     p50/p99/max, frames missing, RSS and live heap per connection -- it.platform.RealtimeBenchmark
-# ./dev bench recurring: instead of 1., BENCH_SERIES (100) daily series of BENCH_USERS (10) users,
-#     BENCH_COMPLETIONS (1000) completions, each series completed again as soon as its next
-#     occurrence is generated, at most BENCH_RATE (0 = as fast as it goes) completions/s:
-#     occurrences/s, completion -> task-generated p50/p99/max -- it.platform.RecurringBenchmark
-# Options: BENCH_SECONDS (20), BENCH_WARMUP (120, seconds; 0 = none), BENCH_THREADS (16), BENCH_USERS (64),
-# BENCH_CONSUMERS=0 (stops the three subscribing services and their sidecars first: what the
-# producing path alone sustains; the next ./dev up starts them again).
+# ./dev bench [creates|realtime|reminders|recurring]: the numbers of the README, measured on the
+# running platform (started first if a part is not running), in one report:
+#   .dev/bench/<UTC timestamp>/report.md with PNG plots beside it (JFreeChart), its path printed at
+#   the end; a progress line every few seconds (phase, elapsed, live rate). Without an argument
+#   every phase runs, one after the other (about 10 minutes on the 2-core machine), each after the
+#   subscribing services caught up with the previous one and with fresh users; with one, only that
+#   phase. Either way followed by the raw Kafka producer as the physical reference, and the memory
+#   (PSS and RSS) of every part of ./dev status sampled each second: idle before the first phase,
+#   the peak during each.                                  -- platform-tests: it.platform.BenchReport
+#  creates:   POST /api/v1/tasks: a warm-up at full speed that is not a result, a fixed 100/s, then
+#             full speed: creates/s, latency p50/p99, commit->Kafka lag p50/p99, how far the
+#             subscribing services were behind when the load stopped and how long until they caught
+#             up, and at full speed the CPU per create of each process (from /proc)
+#                                                                    -- it.platform.CreateBenchmark
+#  realtime:  BENCH_USERS (100) users x BENCH_PER_USER (10) WebSockets on realtime-service, creates
+#             at BENCH_RATE (100/s) for BENCH_SECONDS: commit (event time) -> frame p50/p99/max,
+#             frames missing, RSS and live heap per connection      -- it.platform.RealtimeBenchmark
+#  reminders: tasks with 10 reminders each, BENCH_REMINDERS (10000) due spread over BENCH_WINDOW (60)
+#             seconds that start BENCH_LEAD (60) seconds after the first create: scheduling rate,
+#             lateness p50/p99/max and histogram, early/lost/twice  -- it.platform.ReminderBenchmark
+#  recurring: BENCH_SERIES (100) daily series of BENCH_USERS (10) users, BENCH_COMPLETIONS (1000)
+#             completions, each series completed again as soon as its next occurrence is generated,
+#             at most BENCH_RATE (0 = as fast as it goes) completions/s: occurrences/s, completion ->
+#             task-generated p50/p99/max                           -- it.platform.RecurringBenchmark
+#  reference: Kafka's own ProducerPerformance on the same broker, 1 KiB records, acks=1, topic
+#             bench-raw: BENCH_RAW_RECORDS (300000) at full speed (throughput), then BENCH_RAW_RATE
+#             (100)/s for BENCH_RAW_SECONDS (10) (send->ack latency); the report gives each figure
+#             also as a ratio to these where that makes sense       -- it.platform.BenchRawKafka
+# Knobs (environment; unset = the phase's own default, in brackets above and here):
+#   BENCH_SECONDS (20): each measured creates phase, and realtime's load
+#   BENCH_WARMUP (120 for `creates` alone, 60 in the full run; 0 = none): creates warm-up seconds
+#   BENCH_THREADS (16): clients at full speed; BENCH_USERS: users per phase (creates 64, realtime
+#   100, reminders 100, recurring 10); BENCH_RATE: realtime creates/s (100), recurring completions/s
+#   (0); BENCH_PER_USER, BENCH_REMINDERS, BENCH_WINDOW, BENCH_LEAD, BENCH_SERIES, BENCH_COMPLETIONS,
+#   BENCH_RAW_RECORDS, BENCH_RAW_RATE, BENCH_RAW_SECONDS: above
+#   BENCH_CATCH_UP (180): at most this many seconds for the subscribers to catch up between phases;
+#   BENCH_PAUSE (3): seconds of quiet after that; BENCH_IDLE (5): idle memory samples;
+#   BENCH_PROGRESS (5): seconds between progress lines
+#   BENCH_CONSUMERS=0: stops the three subscribing services and their sidecars first: what the
+#   producing path alone sustains (with `creates`; the next ./dev up starts them again)
+# A short run of every phase, e.g.: BENCH_WARMUP=0 BENCH_SECONDS=5 BENCH_USERS=5 BENCH_REMINDERS=300
+#   BENCH_WINDOW=10 BENCH_LEAD=15 BENCH_SERIES=10 BENCH_COMPLETIONS=50 BENCH_RAW_RECORDS=20000
+#   BENCH_RAW_SECONDS=3 ./dev bench
 set -euo pipefail
 # shellcheck source=platform/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # shellcheck source=platform/lib/components.sh
 . "$ROOT/platform/lib/components.sh"
 
-"$ROOT/dev" up >/dev/null
-consumers=true
+case "${1:-}" in
+  ""|creates|realtime|reminders|recurring) ;;
+  *) die "./dev bench [creates|realtime|reminders|recurring] (none: every phase)" ;;
+esac
+# a running platform is measured as it is (./dev up would rebuild what changed)
+if "$ROOT/dev" status 2>/dev/null | grep -q 'stopped'; then "$ROOT/dev" up >/dev/null; fi
 if [ "${BENCH_CONSUMERS:-1}" = 0 ]; then
-  consumers=false
   for svc in notification-service recurring-service realtime-service; do
     "$ROOT/dev" stop "daprd-$svc" >/dev/null
     "$ROOT/dev" stop "$svc" >/dev/null
@@ -38,32 +63,24 @@ fi
 load_tokens
 cd "$ROOT"
 mvn -B -q install -DskipTests -pl platform-tests -am >/dev/null
-cp_file="$(mktemp)"
-mvn -B -q -pl platform-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mvn -B -q -pl platform-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp" >/dev/null
+# a copy: a build of platform-tests during the run (./dev test, another engineer) recompiles them
+cp -r platform-tests/target/test-classes "$work/classes"
 
-if [ "${1:-}" = realtime ]; then
-  say "realtime-service WebSockets (${BENCH_USERS:-100} users x ${BENCH_PER_USER:-10}, ${BENCH_RATE:-100} creates/s)"
-  REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.users="${BENCH_USERS:-100}" -Dbench.per-user="${BENCH_PER_USER:-10}" \
-    -Dbench.rate="${BENCH_RATE:-100}" -Dbench.seconds="${BENCH_SECONDS:-20}" \
-    -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.RealtimeBenchmark
-elif [ "${1:-}" = recurring ]; then
-  say "recurring series (${BENCH_COMPLETIONS:-1000} completions of ${BENCH_SERIES:-100} series)"
-  REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.series="${BENCH_SERIES:-100}" -Dbench.users="${BENCH_USERS:-10}" \
-    -Dbench.completions="${BENCH_COMPLETIONS:-1000}" -Dbench.rate="${BENCH_RATE:-0}" \
-    -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.RecurringBenchmark
-elif [ "${1:-}" = reminders ]; then
-  say "reminders (${BENCH_REMINDERS:-10000} due within ${BENCH_WINDOW:-60}s)"
-  REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.reminders="${BENCH_REMINDERS:-10000}" -Dbench.window="${BENCH_WINDOW:-60}" \
-    -Dbench.lead="${BENCH_LEAD:-60}" -Dbench.users="${BENCH_USERS:-100}" \
-    -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.ReminderBenchmark
-else
-say "task-service creates (${BENCH_SECONDS:-20}s per phase)"
-REPO_ROOT="$ROOT" DEV_DIR="$DEV" java -Dbench.consumers="$consumers" -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.warmup="${BENCH_WARMUP:-120}" -Dbench.threads="${BENCH_THREADS:-16}" -Dbench.users="${BENCH_USERS:-64}" \
-  -cp "platform-tests/target/test-classes:$(cat "$cp_file")" it.platform.CreateBenchmark
-fi
+# every knob that is set becomes the system property the benchmarks read
+props=(-Djava.awt.headless=true -Dbench.kafka-libs="$KAFKA_LIBS")
+[ "${BENCH_CONSUMERS:-1}" = 0 ] && props+=(-Dbench.consumers=false)
+for knob in SECONDS WARMUP THREADS USERS RATE PER_USER REMINDERS WINDOW LEAD SERIES COMPLETIONS \
+  RAW_RECORDS RAW_RATE RAW_SECONDS CATCH_UP PAUSE IDLE PROGRESS; do
+  var="BENCH_$knob"
+  if [ -n "${!var:-}" ]; then
+    name="$(tr 'A-Z_' 'a-z-' <<<"$knob")"
+    props+=("-Dbench.$name=${!var}")
+  fi
+done
 
-say "raw Kafka producer (reference)"
-kafka_topics --create --if-not-exists --topic bench-raw --partitions 3 --replication-factor 1 >/dev/null
-kafka_java org.apache.kafka.tools.ProducerPerformance --topic bench-raw --num-records 300000 \
-  --record-size 1024 --throughput -1 --producer-props bootstrap.servers="127.0.0.1:$KAFKA_PORT" acks=1 2>/dev/null | tail -n 1
-rm -f "$cp_file"
+say "benchmark: ${1:-every phase}, report in .dev/bench/"
+REPO_ROOT="$ROOT" DEV_DIR="$DEV" java "${props[@]}" \
+  -cp "$work/classes:$(cat "$work/cp")" it.platform.BenchReport "$@"

@@ -31,18 +31,62 @@ public final class CreateBenchmark {
   private static final boolean CONSUMERS =
       Boolean.parseBoolean(System.getProperty("bench.consumers", "true"));
 
+  /**
+   * One phase's figures: creates, seconds, failures, latency p50/p99 (ms), commit→Kafka lag p50/p99
+   * (ms) and how many events were seen, subscribers behind at the end and the ms until they caught
+   * up (-1: not within 180 s; -2: not measured), CPU ms per create over all processes (NaN when not
+   * measured), and the time series: request latency by completion time, lag by the record's time
+   * (epoch ms).
+   */
+  record Phase(
+      String name,
+      int rate,
+      int created,
+      double seconds,
+      long failures,
+      double latencyP50,
+      double latencyP99,
+      long lagP50,
+      long lagP99,
+      int lagsSeen,
+      long behind,
+      long caughtUpMs,
+      double cpuMsPerCreate,
+      String cpu,
+      long startMillis,
+      BenchStats.Timeline latency,
+      BenchStats.Timeline lag) {
+    double perSecond() {
+      return created / seconds;
+    }
+  }
+
+  /** The three phases' figures: warm-up (null when none), fixed 100/s, full speed. */
+  record Result(Phase warmUp, Phase fixed, Phase full) {}
+
   public static void main(String[] args) throws Exception {
+    run();
+  }
+
+  /** The phases with the settings of the system properties (bench.seconds, ...). */
+  static Result run() throws Exception {
     int seconds = Integer.parseInt(System.getProperty("bench.seconds", "20"));
     int threads = Integer.parseInt(System.getProperty("bench.threads", "16"));
     int warmUp = Integer.parseInt(System.getProperty("bench.warmup", "120"));
     // the JVMs compile the hot paths in the first tens of seconds: not what is measured
-    if (warmUp > 0) run("warm-up (not a result)", 0, threads, warmUp);
-    run("fixed rate 100/s", 100, threads, seconds);
-    run("full speed, " + threads + " clients", 0, threads, seconds);
+    Phase w = null;
+    if (warmUp > 0) {
+      BenchProgress.phase("creates warm-up", "creates");
+      w = run("warm-up (not a result)", 0, threads, warmUp);
+    }
+    BenchProgress.phase("creates at 100/s", "creates");
+    Phase fixed = run("fixed rate 100/s", 100, threads, seconds);
+    BenchProgress.phase("creates full speed", "creates");
+    Phase full = run("full speed, " + threads + " clients", 0, threads, seconds);
+    return new Result(w, fixed, full);
   }
 
-  private static void run(String name, int ratePerSecond, int threads, int seconds)
-      throws Exception {
+  static Phase run(String name, int ratePerSecond, int threads, int seconds) throws Exception {
     // many users, as in production: one user's writes are serialized (per-user order of events)
     int userCount = Integer.parseInt(System.getProperty("bench.users", "64"));
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
@@ -50,6 +94,9 @@ public final class CreateBenchmark {
     for (int u = 0; u < userCount; u++) tokens.add(new TaskApi(run + u).token());
     URI tasks = URI.create(Platform.app("task-service") + "/api/v1/tasks");
     ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
+    BenchStats.Timeline latencyOverTime = new BenchStats.Timeline();
+    BenchStats.Timeline lagOverTime = new BenchStats.Timeline();
+    long startMillis = System.currentTimeMillis();
     AtomicLong failures = new AtomicLong();
 
     Properties adminProps = new Properties();
@@ -85,8 +132,14 @@ public final class CreateBenchmark {
                   } catch (java.io.IOException e) {
                     status = -1;
                   }
-                  if (status == 201) latenciesMicros.add((System.nanoTime() - t0) / 1000);
-                  else failures.incrementAndGet();
+                  if (status == 201) {
+                    long micros = (System.nanoTime() - t0) / 1000;
+                    latenciesMicros.add(micros);
+                    latencyOverTime.add(System.currentTimeMillis(), micros / 1000.0);
+                    BenchProgress.count();
+                  } else {
+                    failures.incrementAndGet();
+                  }
                 }
               }
             });
@@ -106,6 +159,7 @@ public final class CreateBenchmark {
           if (rec.key() == null || !rec.key().startsWith(run)) continue;
           Instant committed = Instant.parse(Platform.json(rec.value()).getString("time"));
           lagsMillis.add(rec.timestamp() - committed.toEpochMilli());
+          lagOverTime.add(rec.timestamp(), rec.timestamp() - committed.toEpochMilli());
         }
       }
 
@@ -126,8 +180,8 @@ public final class CreateBenchmark {
           Bench.pct(lagsMillis, 99),
           lagsMillis.size());
       // sustained means the subscribers keep up too, not only that the API answers
+      long caughtUp = -2;
       if (CONSUMERS) {
-        long caughtUp;
         try {
           Platform.awaitTrue(
               Duration.ofSeconds(180),
@@ -150,9 +204,31 @@ public final class CreateBenchmark {
             "");
       }
       // at full speed the machine is busy with creates only; at a fixed rate idle work would count
+      double cpuPerCreate = Double.NaN;
+      String cpu = "";
       if (ratePerSecond == 0 && !name.startsWith("warm-up")) {
-        System.out.printf("%-28s %s%n", "", ProcessCpu.perRequest(cpuBefore, cpuAfter, created));
+        cpu = ProcessCpu.perRequest(cpuBefore, cpuAfter, created);
+        System.out.printf("%-28s %s%n", "", cpu);
+        cpuPerCreate = ProcessCpu.total(cpuBefore, cpuAfter, created);
       }
+      return new Phase(
+          name,
+          ratePerSecond,
+          created,
+          elapsed,
+          failures.get(),
+          Bench.pct(lat, 50) / 1000.0,
+          Bench.pct(lat, 99) / 1000.0,
+          Bench.pct(lagsMillis, 50),
+          Bench.pct(lagsMillis, 99),
+          lagsMillis.size(),
+          behind,
+          caughtUp,
+          cpuPerCreate,
+          cpu,
+          startMillis,
+          latencyOverTime,
+          lagOverTime);
     }
   }
 

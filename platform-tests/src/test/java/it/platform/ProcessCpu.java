@@ -53,13 +53,22 @@ final class ProcessCpu {
       if (cmd.contains("daprd") && cmd.contains("--app-id " + s + " ")) return "daprd-" + s;
     }
     if (cmd.contains("kafka.Kafka ")) return "kafka";
-    if (cmd.contains("it.platform.CreateBenchmark")) return "load generator";
+    if (cmd.contains("it.platform.CreateBenchmark") || cmd.contains("it.platform.BenchReport"))
+      return "load generator";
     String exe = cmd.split(" ", 2)[0];
     // the server, and its backends and workers, which rename themselves "postgres: ..."
     if (exe.endsWith("/postgres") || exe.equals("postgres:")) return "postgresql";
     if (exe.endsWith("redis-server")) return "redis";
     if (exe.endsWith("/scheduler")) return "dapr scheduler";
     return null;
+  }
+
+  /** Milliseconds of CPU of all parts per request between two snapshots; NaN without /proc. */
+  static double total(Map<String, Double> before, Map<String, Double> after, long requests) {
+    if (after.isEmpty() || requests == 0) return Double.NaN;
+    double total = 0;
+    for (var e : after.entrySet()) total += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+    return total / requests;
   }
 
   /** "part: x ms" per request between two snapshots, largest first. */

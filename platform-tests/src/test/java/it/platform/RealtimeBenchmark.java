@@ -33,7 +33,38 @@ public final class RealtimeBenchmark {
 
   private RealtimeBenchmark() {}
 
+  /**
+   * The figures: connections and the ms to open them, realtime-service's RSS (KiB) and live heap
+   * (bytes, 0 when not measured) before and with the connections, creates issued in how many
+   * seconds and failed, frames received of expected and duplicates, commit → frame (sorted, ms),
+   * commit → Kafka and Kafka → first frame p50/p99 (-1 when not measured), and the frames' latency
+   * by arrival time (epoch ms) from {@code loadStartMillis}.
+   */
+  record Result(
+      int connections,
+      long openMs,
+      long rssBeforeKb,
+      long rssOpenKb,
+      long heapBefore,
+      long heapOpen,
+      long created,
+      double loadSeconds,
+      int failures,
+      int received,
+      long expected,
+      int duplicates,
+      List<Long> latencyMs,
+      long toKafkaP50,
+      long toKafkaP99,
+      long kafkaToFrameP50,
+      long kafkaToFrameP99,
+      long loadStartMillis,
+      BenchStats.Timeline frames) {}
+
   static final class Socket implements WebSocket.Listener {
+    /** Every frame's latency by its arrival, for the report; null outside a report. */
+    static volatile BenchStats.Timeline timeline;
+
     final List<Long> latencies;
     final AtomicInteger frames;
     static final java.util.Map<String, Long> FIRST_SEEN =
@@ -59,8 +90,12 @@ public final class RealtimeBenchmark {
         partial.setLength(0);
         if (e.getString("type").startsWith("com.todo.task.")) {
           if (!seen.add(e.getString("id"))) DUPLICATES.incrementAndGet();
-          latencies.add(now - Instant.parse(e.getString("time")).toEpochMilli());
+          long latency = now - Instant.parse(e.getString("time")).toEpochMilli();
+          latencies.add(latency);
           frames.incrementAndGet();
+          BenchStats.Timeline t = timeline;
+          if (t != null) t.add(now, latency);
+          BenchProgress.count();
           FIRST_SEEN.putIfAbsent(e.getString("id"), now);
         }
       }
@@ -70,6 +105,18 @@ public final class RealtimeBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    run();
+    // the WebSocket client's threads would keep the JVM alive
+    System.exit(0);
+  }
+
+  /** The benchmark with the settings of the system properties (bench.users, ...). */
+  static Result run() throws Exception {
+    Socket.DUPLICATES.set(0);
+    Socket.FIRST_SEEN.clear();
+    BenchStats.Timeline frames = new BenchStats.Timeline();
+    Socket.timeline = frames;
+    BenchProgress.phase("realtime: connect", "");
     int users = Integer.getInteger("bench.users", 100);
     int perUser = Integer.getInteger("bench.per-user", 10);
     int rate = Integer.getInteger("bench.rate", 100);
@@ -104,9 +151,8 @@ public final class RealtimeBenchmark {
       }
     }
     for (var f : opening) sockets.add(f.join());
-    System.out.printf(
-        "opened %d connections in %d ms%n",
-        sockets.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    long openMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.printf("opened %d connections in %d ms%n", sockets.size(), openMs);
     Thread.sleep(Long.getLong("bench.hold", 5) * 1000);
     long rssOpen = rssKb();
     long heapOpen = liveHeapBytes();
@@ -134,6 +180,7 @@ public final class RealtimeBenchmark {
     int total = rate * seconds;
     AtomicInteger next = new AtomicInteger();
     long periodMicros = 1_000_000L / rate;
+    BenchProgress.phase("realtime: 100 creates/s".replace("100", Integer.toString(rate)), "frames");
     var ticker =
         pace.scheduleAtFixedRate(
             () -> {
@@ -153,6 +200,7 @@ public final class RealtimeBenchmark {
             periodMicros,
             TimeUnit.MICROSECONDS);
     long start = System.nanoTime();
+    long loadStartMillis = System.currentTimeMillis();
     // every create issued, or twice the planned time at most (a platform that cannot keep up)
     Instant issuedBy = Instant.now().plusSeconds(2L * seconds + 30);
     while (next.get() < total && Instant.now().isBefore(issuedBy)) Thread.sleep(100);
@@ -214,7 +262,28 @@ public final class RealtimeBenchmark {
           kafkaToFrame.get(kafkaToFrame.size() - 1));
     }
     for (WebSocket ws : sockets) ws.abort();
-    System.exit(0);
+    Socket.timeline = null;
+    boolean split = !toKafka.isEmpty() && !kafkaToFrame.isEmpty();
+    return new Result(
+        sockets.size(),
+        openMs,
+        rssBefore,
+        rssOpen,
+        heapBefore,
+        heapOpen,
+        created.get(),
+        loadSeconds,
+        failures.get(),
+        received.get(),
+        expected,
+        Socket.DUPLICATES.get(),
+        sorted,
+        split ? Bench.pct(toKafka, 50) : -1,
+        split ? Bench.pct(toKafka, 99) : -1,
+        split ? Bench.pct(kafkaToFrame, 50) : -1,
+        split ? Bench.pct(kafkaToFrame, 99) : -1,
+        loadStartMillis,
+        frames);
   }
 
   /**

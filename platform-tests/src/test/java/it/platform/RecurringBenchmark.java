@@ -35,7 +35,37 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class RecurringBenchmark {
 
+  /**
+   * The figures: series defined of created, completions sent and failed, occurrences generated in
+   * how many seconds, completion → task-generated (sorted, ms), generated twice, CPU ms per
+   * completion over all processes (NaN if not measured), and the latencies by arrival (epoch ms)
+   * from {@code startMillis}.
+   */
+  record Result(
+      int series,
+      int defined,
+      int sent,
+      int failures,
+      int generated,
+      double seconds,
+      List<Long> latencyMs,
+      long twice,
+      double cpuMsPerCompletion,
+      String cpu,
+      long startMillis,
+      BenchStats.Timeline latency) {
+    double perSecond() {
+      return generated / seconds;
+    }
+  }
+
   public static void main(String[] args) throws Exception {
+    run();
+  }
+
+  /** The benchmark with the settings of the system properties (bench.series, ...). */
+  static Result run() throws Exception {
+    BenchProgress.phase("recurring: series", "");
     int seriesCount = Integer.parseInt(System.getProperty("bench.series", "100"));
     int completions = Integer.parseInt(System.getProperty("bench.completions", "1000"));
     int users = Integer.parseInt(System.getProperty("bench.users", "10"));
@@ -98,6 +128,9 @@ public final class RecurringBenchmark {
       AtomicInteger sent = new AtomicInteger();
       Map<String, Double> cpuBefore = ProcessCpu.snapshot();
       long start = System.nanoTime();
+      long startMillis = System.currentTimeMillis();
+      BenchStats.Timeline latencyOverTime = new BenchStats.Timeline();
+      BenchProgress.phase("recurring: completions", "occurrences");
       Thread completer =
           new Thread(
               () -> {
@@ -155,7 +188,11 @@ public final class RecurringBenchmark {
           String key = series + ":" + data.getInt("occurrence");
           if (generated.merge(key, 1, Integer::sum) > 1) continue;
           Long sentNanos = sentAt.remove(series);
-          if (sentNanos != null) latencyMs.add((now - sentNanos) / 1_000_000);
+          if (sentNanos != null) {
+            latencyMs.add((now - sentNanos) / 1_000_000);
+            latencyOverTime.add(System.currentTimeMillis(), (now - sentNanos) / 1_000_000);
+          }
+          BenchProgress.count();
           last = now;
           current.put(series, data.getString("taskId"));
           ready.add(series);
@@ -183,6 +220,19 @@ public final class RecurringBenchmark {
         cpu.append(String.format(" %s %.1f,", e.getKey(), ms));
       }
       System.out.println(cpu.append(String.format(" total %.1f", total)));
+      return new Result(
+          seriesCount,
+          defined.size(),
+          sent.get(),
+          failures.get(),
+          latencyMs.size(),
+          seconds,
+          latencyMs,
+          twice,
+          latencyMs.isEmpty() ? Double.NaN : total,
+          cpu.toString(),
+          startMillis,
+          latencyOverTime);
     }
   }
 }

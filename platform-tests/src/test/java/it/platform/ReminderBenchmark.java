@@ -29,7 +29,37 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class ReminderBenchmark {
 
+  /**
+   * The figures: reminders created (and failed creates), the window's first instant, scheduled and
+   * how long after the first create the last was, fired (once or more), lateness of {@code firedAt}
+   * and of the Kafka record (sorted, ms), early, lost, fired twice, the same event again, CPU per
+   * firing (ms, NaN if not measured), and lateness by the reminder's instant (epoch ms).
+   */
+  record Result(
+      int reminders,
+      int window,
+      int failures,
+      double createSeconds,
+      long windowStartMillis,
+      int scheduled,
+      double scheduleSeconds,
+      int fired,
+      List<Long> firedLateMs,
+      List<Long> recordLateMs,
+      int early,
+      int lost,
+      long twice,
+      int duplicates,
+      double cpuMsPerFiring,
+      String cpu,
+      BenchStats.Timeline latenessByInstant) {}
+
   public static void main(String[] args) throws Exception {
+    run();
+  }
+
+  /** The benchmark with the settings of the system properties (bench.reminders, ...). */
+  static Result run() throws Exception {
     int reminders = Integer.parseInt(System.getProperty("bench.reminders", "10000"));
     int window = Integer.parseInt(System.getProperty("bench.window", "60"));
     int lead = Integer.parseInt(System.getProperty("bench.lead", "60"));
@@ -50,12 +80,14 @@ public final class ReminderBenchmark {
     List<Long> recordLateMs = new ArrayList<>();
     Set<String> scheduled = new HashSet<>();
     long lastScheduledAt = 0;
+    BenchStats.Timeline latenessByInstant = new BenchStats.Timeline();
 
     try (KafkaConsumer<String, String> consumer = Bench.tail("reminder-events")) {
       URI uri = URI.create(Platform.app("task-service") + "/api/v1/tasks");
       AtomicInteger next = new AtomicInteger();
       AtomicInteger failures = new AtomicInteger();
       long createStart = System.currentTimeMillis();
+      BenchProgress.phase("reminders: create", "tasks");
       ExecutorService pool = Executors.newFixedThreadPool(8);
       for (int c = 0; c < 8; c++) {
         pool.submit(
@@ -85,6 +117,8 @@ public final class ReminderBenchmark {
                   if (status != 201) {
                     failures.incrementAndGet();
                     ids.forEach(due::remove);
+                  } else {
+                    BenchProgress.count();
                   }
                 }
               } catch (Exception e) {
@@ -101,6 +135,7 @@ public final class ReminderBenchmark {
           "create", tasks, due.size(), createMs / 1000.0, failures.get(), start, window);
 
       Instant end = start.plusSeconds(window).plusSeconds(60);
+      BenchProgress.phase("reminders: fire", "reminders fired");
       long lastProgress = 0;
       // CPU from the first instant on: the firings (scheduling is over by then, or it is late)
       java.util.Map<String, Double> cpuAtStart = null;
@@ -129,6 +164,8 @@ public final class ReminderBenchmark {
               if (firedAt.isBefore(at)) early++;
               firedLateMs.add(Duration.between(at, firedAt).toMillis());
               recordLateMs.add(rec.timestamp() - at.toEpochMilli());
+              latenessByInstant.add(at.toEpochMilli(), Duration.between(at, firedAt).toMillis());
+              BenchProgress.count();
             }
             default -> {}
           }
@@ -161,13 +198,33 @@ public final class ReminderBenchmark {
       System.out.printf(
           "%-28s early %d, lost %d, fired twice %d (the same event again: %d)%n",
           "accuracy", early, lost, twice, duplicates);
+      String cpu = "";
+      double cpuPerFiring = Double.NaN;
       if (cpuAtStart != null) {
-        System.out.printf(
-            "%-28s %s%n",
-            "firing",
+        cpu =
             ProcessCpu.perRequest(
-                cpuAtStart, cpuAtEnd, triggered.size() - firedAtStart, "reminder fired"));
+                cpuAtStart, cpuAtEnd, triggered.size() - firedAtStart, "reminder fired");
+        cpuPerFiring = ProcessCpu.total(cpuAtStart, cpuAtEnd, triggered.size() - firedAtStart);
+        System.out.printf("%-28s %s%n", "firing", cpu);
       }
+      return new Result(
+          due.size(),
+          window,
+          failures.get(),
+          createMs / 1000.0,
+          start.toEpochMilli(),
+          scheduled.size(),
+          scheduleSeconds,
+          triggered.size(),
+          firedLateMs,
+          recordLateMs,
+          early,
+          lost,
+          twice,
+          duplicates,
+          cpuPerFiring,
+          cpu,
+          latenessByInstant);
     }
   }
 }
