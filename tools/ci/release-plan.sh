@@ -3,7 +3,7 @@
 #
 # A release builds images only when their inputs (IMAGE_INPUTS below) changed
 # since the source commit of the last digest commit release made (trailer
-# "Release-Source: <sha>"). So a merged promotion, a docs or GitOps change and
+# "Release-Source: <sha>"). So a merged promotion (a pin move), a docs or GitOps change and
 # a revert of a digest commit (the rollback) do not rebuild, and do not put
 # newer images back onto Minikube behind the operator's back.
 # Usage (in a full clone, on the branch release commits to):
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 IMAGE_INPUTS=(pom.xml .mvn liberty-apps)
-OVERLAY=gitops/overlays/minikube
+IMAGES=gitops/images
 
 if [ "$#" -ne 1 ]; then
   echo "usage: $0 <source-sha>" >&2
@@ -20,7 +20,7 @@ fi
 source_sha="$(git rev-parse --verify "$1^{commit}")"
 
 last="$(git log -1 --author='github-actions\[bot\]' --grep='^Release-Source: ' \
-  --format='%(trailers:key=Release-Source,valueonly)' -- "$OVERLAY" | tr -d '[:space:]')"
+  --format='%(trailers:key=Release-Source,valueonly)' -- "$IMAGES" | tr -d '[:space:]')"
 
 if [ -z "$last" ]; then
   echo "release=true"

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The promotion contract, checked on a copy of this repository.
 
-Promotion (tools/ci/promote.sh, run by the promote workflow) copies exactly
-the `images:` digests that one overlay runs into the next and changes nothing
-else. The main test copies the repository, runs the copy's own promote.sh in
-the copy, and diffs the copy against an untouched snapshot: the only
-difference allowed is the digest (and differing newName) lines of
-gitops/overlays/cloud/kustomization.yaml. While the real overlays do not exist
-yet, fixture overlays stand in for them (the test says so in its output).
+Promotion (tools/ci/promote.sh, run by the promote workflow) moves the cloud's
+pinned revision, the two `# pinned revision` lines of
+gitops/releases/cloud/root.yaml, to a commit, and changes nothing else: the
+commit brings its configuration and its image digests (gitops/images) with it.
+The main test copies the repository into a fresh git repository, runs the
+copy's own promote.sh there, and diffs the copy against an untouched snapshot:
+the only difference allowed is those two lines, now the commit's sha; a
+rollback (promoting the earlier commit) restores the file byte for byte.
+Release (tools/ci/images.py) changes only digest and newName lines of
+gitops/images.
 """
 
 from __future__ import annotations
@@ -27,18 +30,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import passfail  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE = "gitops/overlays/minikube/kustomization.yaml"
-TARGET = "gitops/overlays/cloud/kustomization.yaml"
+PIN = "gitops/releases/cloud/root.yaml"
+IMAGES = "gitops/images/kustomization.yaml"
 SERVICES = ["task-service", "notification-service", "recurring-service", "realtime-service"]
+SCRIPTS = ("promote.sh", "release_pin.py", "images.py")
 # Build output and local platform state: not part of the repository.
 SKIP_DIRS = {".git", "target", ".dev", "node_modules"}
+SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 def fake_digest(seed: str) -> str:
     return "sha256:" + hashlib.sha256(seed.encode()).hexdigest()
 
 
-def fixture_overlay(env: str, digest_seed: str, services=SERVICES, registry="ghcr.io/todo-platform") -> str:
+def fixture_images(digest_seed: str, services=SERVICES, registry="ghcr.io/todo-platform") -> str:
     entries = "".join(
         f"  - name: todo/{svc}\n"
         f"    newName: {registry}/{svc}\n"
@@ -46,41 +51,46 @@ def fixture_overlay(env: str, digest_seed: str, services=SERVICES, registry="ghc
         for svc in services
     )
     return (
-        f"# Fixture {env} overlay (tools/ci/test_promote.py).\n"
-        "apiVersion: kustomize.config.k8s.io/v1beta1\n"
-        "kind: Kustomization\n"
-        "resources:\n"
-        "  - ../../../kustomize  # the base\n"
-        "# Images by digest: release sets minikube, promote copies to cloud.\n"
+        "# Fixture images component (tools/ci/test_promote.py).\n"
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\n"
+        "kind: Component\n"
         "images:\n"
         f"{entries}"
-        "labels:\n"
-        "  - pairs:\n"
-        f"      todo.dev/environment: {env}\n"
     )
 
 
-def image_digests(text: str) -> dict[str, tuple[str | None, str | None]]:
-    """name -> (newName, digest) of the images: block; a reader independent of overlay_images.py."""
-    images: dict[str, list] = {}
-    current = None
-    inside = False
-    for line in text.splitlines():
-        if re.match(r"^images:\s*(#.*)?$", line):
-            inside = True
-            continue
-        if not inside or not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line[0].isspace() and not line.startswith("-"):
-            break
-        m = re.match(r"^\s*(?:-\s+)?(name|newName|digest):\s*['\"]?([^'\"\s#]+)", line)
-        if re.match(r"^\s*-\s", line):
-            current = [None, None, None]
-        if m and current is not None:
-            current[["name", "newName", "digest"].index(m.group(1))] = m.group(2)
-            if current[0]:
-                images[current[0]] = current
-    return {name: (v[1], v[2]) for name, v in images.items()}
+def fixture_pin(sha: str, other: str | None = None) -> str:
+    return (
+        "# Fixture pin (tools/ci/test_promote.py).\n"
+        "apiVersion: argoproj.io/v1alpha1\n"
+        "kind: Application\n"
+        "metadata:\n"
+        "  name: root\n"
+        "spec:\n"
+        "  source:\n"
+        f"    targetRevision: {sha} # pinned revision\n"
+        "    kustomize:\n"
+        "      patches:\n"
+        "        - patch: |-\n"
+        "            - op: replace\n"
+        "              path: /spec/source/targetRevision\n"
+        f"              value: {other or sha}   # pinned revision\n"
+    )
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com",
+         "-c", "commit.gpgsign=false", *args],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+
+
+def init_repo(repo: Path) -> str:
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "snapshot")
+    return git(repo, "rev-parse", "HEAD")
 
 
 def repo_files(root: Path) -> list[str]:
@@ -107,7 +117,7 @@ def copy_repo(root: Path, dest: Path) -> None:
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dest / name, follow_symlinks=False)
     # The scripts under test always come from this checkout, even if not listed.
-    for script in ("promote.sh", "overlay_images.py"):
+    for script in SCRIPTS:
         (dest / "tools/ci").mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / "tools/ci" / script, dest / "tools/ci" / script)
 
@@ -121,7 +131,7 @@ def run_promote(repo: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def diff_tree(a: Path, b: Path) -> str:
-    return subprocess.run(["diff", "-r", "-U0", str(a), str(b)], capture_output=True, text=True).stdout
+    return subprocess.run(["diff", "-r", "-U0", "-x", ".git", str(a), str(b)], capture_output=True, text=True).stdout
 
 
 def changed_lines(diff: str) -> list[str]:
@@ -139,30 +149,21 @@ def changed_files(diff: str, base: Path) -> set[str]:
 
 
 class PromotionContractOnThisRepository(unittest.TestCase):
-    """Runs promote.sh (default minikube -> cloud) on a copy of the real repository."""
+    """Runs promote.sh (default: cloud, HEAD) on a git copy of the real repository."""
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = Path(tempfile.mkdtemp(prefix="promote-contract."))
-        cls.baseline = cls.tmp / "baseline"
         cls.work = cls.tmp / "work"
-        copy_repo(ROOT, cls.baseline)
-        for rel, env, seed in ((SOURCE, "minikube", "m-"), (TARGET, "cloud", "c-")):
-            path = cls.baseline / rel
-            if not path.exists():
-                print(f"NOTE {rel} does not exist yet: the contract runs on a fixture overlay", flush=True)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(fixture_overlay(env, seed))
-        # Give minikube fresh digests so that the promotion has something to move,
-        # whatever the two overlays hold today. Only the digest values change.
-        source = cls.baseline / SOURCE
-        counter = iter(range(1_000_000))
-        source.write_text(re.sub(
-            r"(digest:\s*['\"]?)sha256:[0-9a-f]{64}",
-            lambda m: m.group(1) + fake_digest(f"contract-{next(counter)}"),
-            source.read_text(),
-        ))
-        shutil.copytree(cls.baseline, cls.work, symlinks=True)
+        cls.baseline = cls.tmp / "baseline"
+        copy_repo(ROOT, cls.work)
+        cls.first = init_repo(cls.work)
+        # a later commit on main, the one Minikube runs now
+        (cls.work / "README.md").write_text((cls.work / "README.md").read_text() + "\nlater\n")
+        git(cls.work, "commit", "-q", "-am", "later")
+        cls.head = git(cls.work, "rev-parse", "HEAD")
+        shutil.copytree(cls.work, cls.baseline, symlinks=True)
+        cls.pinned_before = (cls.work / PIN).read_bytes()
         cls.result = run_promote(cls.work)
 
     @classmethod
@@ -172,42 +173,59 @@ class PromotionContractOnThisRepository(unittest.TestCase):
     def test_promote_succeeds(self):
         self.assertEqual(self.result.returncode, 0, self.result.stderr + self.result.stdout)
 
-    def test_cloud_runs_exactly_the_minikube_digests(self):
-        source = image_digests((self.work / SOURCE).read_text())
-        target = image_digests((self.work / TARGET).read_text())
-        services = {n for n in source if n.startswith("todo/")}
-        self.assertTrue(services, "no todo/* images in the minikube overlay")
-        self.assertEqual(services, {n for n in target if n.startswith("todo/")})
-        for name in services:
-            self.assertEqual(target[name], source[name], name)
+    def test_the_pin_is_the_commit_minikube_runs(self):
+        text = (self.work / PIN).read_text()
+        pinned = re.findall(r"(?:targetRevision|value):\s*(\S+)\s+# pinned revision", text)
+        self.assertEqual(pinned, [self.head, self.head], text)
 
-    def test_only_the_cloud_digest_lines_changed(self):
+    def test_only_the_two_pinned_lines_changed(self):
         diff = diff_tree(self.baseline, self.work)
-        self.assertEqual(changed_files(diff, self.work), {TARGET}, diff)
+        self.assertEqual(changed_files(diff, self.work), {PIN}, diff)
         lines = changed_lines(diff)
-        self.assertTrue(lines, "promotion changed nothing although minikube had new digests")
+        self.assertEqual(len([l for l in lines if l.startswith("-")]), 2, diff)
+        self.assertEqual(len([l for l in lines if l.startswith("+")]), 2, diff)
         for line in lines:
-            self.assertRegex(line, r"^[-+]\s*(- )?(digest|newName):\s", f"unexpected change: {line}")
-        removed = [l for l in lines if l.startswith("-")]
-        added = [l for l in lines if l.startswith("+")]
-        self.assertEqual(len(removed), len(added), diff)
+            self.assertRegex(line, r"^[-+]\s*(targetRevision|value):\s*[0-9a-f]{40}\s+# pinned revision\s*$",
+                             f"unexpected change: {line}")
 
     def test_second_promotion_changes_nothing(self):
-        after_first = self.tmp / "after-first"
-        shutil.copytree(self.work, after_first, symlinks=True)
-        again = run_promote(after_first)
+        again = run_promote(self.work)
         self.assertEqual(again.returncode, 0, again.stderr)
-        self.assertEqual(diff_tree(self.work, after_first), "")
-        self.assertIn("promoted 0 of", again.stdout)
+        self.assertIn("already at", again.stdout)
+        self.assertEqual(diff_tree(self.baseline, self.work).count("+++"), 1)
+
+    def test_rollback_restores_the_file_byte_for_byte(self):
+        rolled = self.tmp / "rolled"
+        shutil.copytree(self.work, rolled, symlinks=True)
+        before = re.search(r"targetRevision:\s*(\S+)", self.pinned_before.decode()).group(1)
+        # the earlier pin is a commit of the real repository, not of the copy: pin it directly
+        result = subprocess.run([sys.executable, str(rolled / "tools/ci/release_pin.py"), "--root", str(rolled),
+                                 "set", "cloud", before], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual((rolled / PIN).read_bytes(), self.pinned_before)
+
+    def test_a_ref_that_is_not_a_commit_fails_and_writes_nothing(self):
+        bad = run_promote(self.work, "cloud", "no-such-branch")
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("is not a commit", bad.stderr)
+        self.assertEqual(diff_tree(self.baseline, self.work).count("+++"), 1)
+
+    def test_a_branch_is_pinned_as_its_sha(self):
+        branchy = self.tmp / "branchy"
+        shutil.copytree(self.work, branchy, symlinks=True)
+        git(branchy, "branch", "-f", "candidate", self.first)
+        result = run_promote(branchy, "cloud", "candidate")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(f"targetRevision: {self.first} # pinned revision", (branchy / PIN).read_text())
 
 
-class PromotionRules(unittest.TestCase):
-    """Edge cases on small fixture repositories."""
+class PinRules(unittest.TestCase):
+    """Edge cases of release_pin.py and images.py on small fixture repositories."""
 
     def setUp(self):
         self.repo = Path(tempfile.mkdtemp(prefix="promote-rules."))
         (self.repo / "tools/ci").mkdir(parents=True)
-        for script in ("promote.sh", "overlay_images.py"):
+        for script in SCRIPTS:
             shutil.copy2(ROOT / "tools/ci" / script, self.repo / "tools/ci" / script)
 
     def tearDown(self):
@@ -219,112 +237,74 @@ class PromotionRules(unittest.TestCase):
         path.write_text(text)
         return path
 
-    def assert_fails_untouched(self, needle: str, *args: str):
-        before = (self.repo / TARGET).read_bytes()
-        result = run_promote(self.repo, *args)
+    def pin(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(self.repo / "tools/ci/release_pin.py"), *args],
+                              capture_output=True, text=True)
+
+    def assert_pin_fails_untouched(self, needle: str, *args: str):
+        before = (self.repo / PIN).read_bytes()
+        result = self.pin(*args)
         self.assertNotEqual(result.returncode, 0, result.stdout)
         self.assertIn(needle, result.stderr)
-        self.assertEqual((self.repo / TARGET).read_bytes(), before, "a failed promotion must write nothing")
-        return result
+        self.assertEqual((self.repo / PIN).read_bytes(), before, "a failed promotion must write nothing")
 
-    def test_service_missing_from_target_fails_clearly(self):
-        self.write(SOURCE, fixture_overlay("minikube", "m-"))
-        self.write(TARGET, fixture_overlay("cloud", "c-", services=SERVICES[:3]))
-        result = self.assert_fails_untouched("todo/realtime-service is missing from gitops/overlays/cloud")
-        self.assertIn("promote minikube -> cloud", result.stderr)
+    def test_comments_and_spacing_are_kept(self):
+        old, new = "a" * 40, "b" * 40
+        self.write(PIN, fixture_pin(old))
+        result = self.pin("set", "cloud", new)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual((self.repo / PIN).read_text(), fixture_pin(new))
 
-    def test_service_missing_from_source_fails_clearly(self):
-        self.write(SOURCE, fixture_overlay("minikube", "m-", services=SERVICES[1:]))
-        self.write(TARGET, fixture_overlay("cloud", "c-"))
-        self.assert_fails_untouched("todo/task-service is missing from gitops/overlays/minikube")
+    def test_only_a_full_sha_is_pinned(self):
+        self.write(PIN, fixture_pin("a" * 40))
+        for ref in ("main", "v1.2.0", "abc1234", "A" * 40):
+            self.assert_pin_fails_untouched("is not a full 40-hex commit sha", "set", "cloud", ref)
 
-    def test_service_with_a_liberty_server_but_no_image_entry_fails(self):
-        self.write(SOURCE, fixture_overlay("minikube", "m-"))
-        self.write(TARGET, fixture_overlay("cloud", "c-"))
-        self.write("liberty-apps/audit-service/src/main/liberty/config/server.xml", "<server/>\n")
-        self.assert_fails_untouched("todo/audit-service is missing from gitops/overlays/minikube")
+    def test_lines_that_disagree_fail(self):
+        self.write(PIN, fixture_pin("a" * 40, "c" * 40))
+        self.assert_pin_fails_untouched("the pinned lines disagree", "set", "cloud", "b" * 40)
 
-    def test_source_without_a_real_digest_fails(self):
-        self.write(SOURCE, fixture_overlay("minikube", "m-").replace(fake_digest("m-task-service"), "sha256:abc"))
-        self.write(TARGET, fixture_overlay("cloud", "c-"))
-        self.assert_fails_untouched("todo/task-service in gitops/overlays/minikube/kustomization.yaml has no sha256")
+    def test_a_missing_pinned_line_fails(self):
+        self.write(PIN, fixture_pin("a" * 40).replace("   # pinned revision", ""))
+        self.assert_pin_fails_untouched("want exactly two", "set", "cloud", "b" * 40)
 
     def test_unknown_environment_fails(self):
-        self.write(SOURCE, fixture_overlay("minikube", "m-"))
-        self.write(TARGET, fixture_overlay("cloud", "c-"))
-        self.assert_fails_untouched("environment 'staging' has no overlay", "minikube", "staging")
+        self.write(PIN, fixture_pin("a" * 40))
+        self.assert_pin_fails_untouched("environment 'staging' is not pinned", "set", "staging", "b" * 40)
 
-    def test_comments_order_quotes_and_other_images_are_kept(self):
-        a, b = fake_digest("new-a"), fake_digest("new-b")
-        self.write(SOURCE, (
-            "images:\n"
-            "- name: todo/task-service\n"
-            "  newName: ghcr.io/todo-platform/task-service\n"
-            f"  digest: {a}\n"
-            "- name: todo/realtime-service\n"
-            "  newName: ghcr.io/todo-platform/realtime-service\n"
-            f"  digest: {b}\n"
-            "- name: redis\n"
-            "  newTag: 7.4-alpine\n"
-        ))
-        cloud = (
-            "# Cloud: managed Kafka and PostgreSQL.\n"
-            "resources:\n"
-            "  - ../../../kustomize\n"
-            "images:  # set by promotion only\n"
-            "  # realtime first, on purpose\n"
-            "  - newName: ghcr.io/todo-platform/realtime-service\n"
-            "    name: todo/realtime-service   # broadcast consumer\n"
-            f"    digest: \"{fake_digest('old-b')}\"   # keep this comment\n"
-            "\n"
-            "  - name: todo/task-service\n"
-            "    newName: ghcr.io/other-registry/task-service\n"
-            f"    digest: '{fake_digest('old-a')}'\n"
-            "  - name: postgres-proxy\n"
-            f"    digest: {fake_digest('proxy')}\n"
-            "patches:\n"
-            "  - path: sizing.yaml\n"
-        )
-        self.write(TARGET, cloud)
-        result = run_promote(self.repo)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        expected = (
-            cloud.replace(fake_digest("old-b"), b)
-            .replace(fake_digest("old-a"), a)
-            .replace("ghcr.io/other-registry/task-service", "ghcr.io/todo-platform/task-service")
-        )
-        self.assertEqual((self.repo / TARGET).read_text(), expected)
-
-    def test_missing_newname_is_added_under_the_name(self):
-        self.write(SOURCE, fixture_overlay("minikube", "m-"))
-        self.write(TARGET, fixture_overlay("cloud", "c-").replace("    newName: ghcr.io/todo-platform/task-service\n", ""))
-        result = run_promote(self.repo)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual((self.repo / TARGET).read_text(), fixture_overlay("cloud", "m-"))
-
-    def test_release_sets_digests_the_same_way(self):
-        original = fixture_overlay("minikube", "m-")
-        self.write(SOURCE, original)
+    def test_release_sets_digests_keeping_everything_else(self):
+        original = fixture_images("m-")
+        self.write(IMAGES, original)
         new = fake_digest("release")
         result = subprocess.run(
-            [sys.executable, str(self.repo / "tools/ci/overlay_images.py"), "set", "minikube",
+            [sys.executable, str(self.repo / "tools/ci/images.py"), "set",
              f"todo/task-service=ghcr.io/acme/task-service@{new}"],
             capture_output=True, text=True,
         )
         self.assertEqual(result.returncode, 0, result.stderr)
         expected = original.replace(fake_digest("m-task-service"), new).replace(
             "ghcr.io/todo-platform/task-service", "ghcr.io/acme/task-service")
-        self.assertEqual((self.repo / SOURCE).read_text(), expected)
+        self.assertEqual((self.repo / IMAGES).read_text(), expected)
 
-    def test_release_refuses_an_image_the_overlay_does_not_list(self):
-        self.write(SOURCE, fixture_overlay("minikube", "m-"))
+    def test_release_refuses_an_image_the_component_does_not_list(self):
+        self.write(IMAGES, fixture_images("m-"))
         result = subprocess.run(
-            [sys.executable, str(self.repo / "tools/ci/overlay_images.py"), "set", "minikube",
+            [sys.executable, str(self.repo / "tools/ci/images.py"), "set",
              f"todo/audit-service=ghcr.io/acme/audit-service@{fake_digest('x')}"],
             capture_output=True, text=True,
         )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("no images: entry named todo/audit-service", result.stderr)
+
+    def test_release_refuses_a_tag(self):
+        self.write(IMAGES, fixture_images("m-"))
+        result = subprocess.run(
+            [sys.executable, str(self.repo / "tools/ci/images.py"), "set",
+             "todo/task-service=ghcr.io/acme/task-service@latest"],
+            capture_output=True, text=True,
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("is not a sha256:<64 hex> digest", result.stderr)
 
 
 if __name__ == "__main__":

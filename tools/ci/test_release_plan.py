@@ -30,7 +30,7 @@ class ReleasePlan(unittest.TestCase):
         self.repo = Path(tempfile.mkdtemp(prefix="release-plan."))
         self.git("init", "-q", "-b", "main")
         self.commit("source v1", {"pom.xml": "<project/>\n", "liberty-apps/task-service/App.java": "v1\n",
-                                  "gitops/overlays/minikube/kustomization.yaml": "images: []\n"})
+                                  "gitops/images/kustomization.yaml": "images: []\n"})
 
     def tearDown(self):
         shutil.rmtree(self.repo, ignore_errors=True)
@@ -56,7 +56,7 @@ class ReleasePlan(unittest.TestCase):
         return self.commit(
             f"deploy(minikube): images of {source[:12]}\n\nBuilt once by release run 1:\n"
             f"todo/task-service=ghcr.io/acme/task-service@sha256:{digest * 64}\n\nRelease-Source: {source}",
-            {"gitops/overlays/minikube/kustomization.yaml": f"images: [{digest}]\n"}, who=BOT)
+            {"gitops/images/kustomization.yaml": f"images: [{digest}]\n"}, who=BOT)
 
     def plan(self, source: str) -> str:
         result = subprocess.run(["bash", str(PLAN), source], cwd=self.repo, capture_output=True, text=True)
@@ -74,7 +74,7 @@ class ReleasePlan(unittest.TestCase):
     def test_gitops_docs_and_promotion_changes_build_nothing(self):
         self.release(self.git("rev-parse", "HEAD"), "a")
         self.commit("docs", {"README.md": "# todo\n"})
-        promoted = self.commit("promote(cloud)", {"gitops/overlays/cloud/kustomization.yaml": "images: [a]\n"})
+        promoted = self.commit("promote(cloud)", {"gitops/releases/cloud/root.yaml": "targetRevision: a\n"})
         self.assertEqual(self.plan(promoted), "release=false")
 
     def test_reverted_digest_commit_stays_rolled_back(self):
@@ -91,7 +91,7 @@ class ReleasePlan(unittest.TestCase):
     def test_a_developer_commit_with_the_trailer_does_not_count(self):
         v1 = self.git("rev-parse", "HEAD")
         self.commit(f"hand edit\n\nRelease-Source: {v1}",
-                    {"gitops/overlays/minikube/kustomization.yaml": "images: [x]\n"})
+                    {"gitops/images/kustomization.yaml": "images: [x]\n"})
         self.assertEqual(self.plan("HEAD"), "release=true")
 
 

@@ -124,7 +124,7 @@ class WorkflowPolicy(unittest.TestCase):
         self.assertIn("github.event.workflow_run.conclusion == 'success'", text)
         self.assertIn("tools/ci/release-plan.sh", text)
         self.assertIn("Release-Source: ${SOURCE_SHA}", text)
-        self.assertIn("overlay_images.py set minikube", text)
+        self.assertIn("tools/ci/images.py set", text)
         self.assertIn("provenance: mode=max", text)
         self.assertIn("sbom: true", text)
 
@@ -156,10 +156,11 @@ class WorkflowPolicy(unittest.TestCase):
         self.assertIn("java-version: \"17\"", text)
         self.assertIn("cache: maven", text)
 
-    def test_promote_copies_digests_with_a_token_that_starts_workflows(self):
+    def test_promote_moves_the_pin_with_a_token_that_starts_workflows(self):
         text = read(WORKFLOWS / "promote.yml")
         self.assertIn("workflow_dispatch:", text)
-        self.assertIn("tools/ci/promote.sh minikube", text)
+        self.assertIn('tools/ci/promote.sh "$TARGET_ENV" "$revision"', text)
+        self.assertIn("gitops/releases/${TARGET_ENV}", text)
         self.assertIn("secrets.PROMOTE_TOKEN", text)
         self.assertNotIn("secrets.GITHUB_TOKEN", text)
         self.assertNotRegex(text, r"mvn |docker/build-push-action|buildx", "promotion must not rebuild")

@@ -2,11 +2,15 @@ package checks
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/yaml"
 
 	"todo.local/tools/manifests/internal/manifest"
 	"todo.local/tools/manifests/internal/render"
@@ -24,6 +28,7 @@ var clusters = map[string]struct {
 // The project of each Application: least privilege (gitops/argocd/apps/projects.yaml).
 var applicationProject = map[string]string{
 	"root":          "bootstrap",
+	"release":       "bootstrap",
 	"dapr":          "infrastructure",
 	"strimzi":       "infrastructure",
 	"namespaces":    "infrastructure",
@@ -33,7 +38,50 @@ var applicationProject = map[string]string{
 
 // Applications that must not carry the resources finalizer: deleting them must not delete the
 // CRDs (and with them every custom resource), the namespace, or the applications they hold.
-var noCascadeDelete = map[string]bool{"root": true, "dapr": true, "strimzi": true, "namespaces": true}
+var noCascadeDelete = map[string]bool{"root": true, "release": true, "dapr": true, "strimzi": true, "namespaces": true}
+
+// The clusters that run a pinned revision (gitops/releases/<cluster>), promoted from Minikube;
+// the others follow main.
+var pinnedClusters = map[string]bool{"cloud": true}
+
+// The label of the Applications that source this repository: a pinned cluster's root gives
+// them its revision.
+const sourceLabel = "todo.dev/source"
+
+var commitSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// applyPin does what Argo CD does with the pinned root's kustomize patches: every Application
+// labelled todo.dev/source=repository gets the root's revision. It accepts only that one shape of
+// patch, so that this simulation is the whole truth, and returns the pinned revision.
+func applyPin(t *testing.T, root manifest.Object, objects []manifest.Object) string {
+	t.Helper()
+	source := manifest.Map(root.Content, "spec", "source")
+	pin := manifest.String(source, "targetRevision")
+	if !commitSHA.MatchString(pin) {
+		t.Fatalf("%s: targetRevision %q is not a 40-hex commit sha; a pinned cluster runs one commit", root.ID(), pin)
+	}
+	patches := manifest.List(source, "kustomize", "patches")
+	if len(patches) != 1 {
+		t.Fatalf("%s: want exactly one kustomize patch (the revision of the Applications it renders), got %d", root.ID(), len(patches))
+	}
+	target := manifest.Map(patches[0], "target")
+	if manifest.String(target, "kind") != "Application" || manifest.String(target, "labelSelector") != sourceLabel+"=repository" {
+		t.Fatalf("%s: the patch must target kind Application with labelSelector %s=repository, got %v", root.ID(), sourceLabel, target)
+	}
+	var ops []map[string]any
+	if err := yaml.Unmarshal([]byte(manifest.String(patches[0], "patch")), &ops); err != nil {
+		t.Fatalf("%s: patch: %v", root.ID(), err)
+	}
+	if len(ops) != 1 || ops[0]["op"] != "replace" || ops[0]["path"] != "/spec/source/targetRevision" || ops[0]["value"] != pin {
+		t.Fatalf("%s: the patch must be one replace of /spec/source/targetRevision with the root's revision %s, got %v", root.ID(), pin, ops)
+	}
+	for _, o := range objects {
+		if o.Kind() == "Application" && o.Labels()[sourceLabel] == "repository" {
+			manifest.Map(o.Content, "spec", "source")["targetRevision"] = pin
+		}
+	}
+	return pin
+}
 
 // Pinned charts: the Dapr control plane everywhere, Strimzi on Minikube.
 var pinnedCharts = map[string]string{
@@ -55,9 +103,33 @@ func TestArgoCDApplications(t *testing.T) {
 		want := clusters[cluster]
 		t.Run(cluster, func(t *testing.T) {
 			objects := build(t, "gitops/argocd/"+cluster)
-			for _, f := range []string{"gitops/argocd/bootstrap/" + cluster + ".yaml"} {
-				objects = append(objects, parseFile(t, f)...)
+			roots := []string{"root"}
+			revision := map[string]string{} // what each Application must track: main, or the pin
+			if pinnedClusters[cluster] {
+				roots = append(roots, "release")
+				release := build(t, "gitops/releases/"+cluster)
+				if len(release) != 1 || release[0].Kind() != "Application" || release[0].Name() != "root" {
+					t.Fatalf("gitops/releases/%s must render exactly the Application root", cluster)
+				}
+				pin := applyPin(t, release[0], objects)
+				t.Run("pinned revision is in main's history", func(t *testing.T) {
+					shallow, err := exec.Command("git", "-C", render.RepoRoot(), "rev-parse", "--is-shallow-repository").Output()
+					if err != nil || strings.TrimSpace(string(shallow)) != "false" {
+						t.Skip("not a full clone: the pin's ancestry cannot be checked here")
+					}
+					if err := exec.Command("git", "-C", render.RepoRoot(), "merge-base", "--is-ancestor", pin, "HEAD").Run(); err != nil {
+						t.Errorf("the %s pin %s is not a commit of this branch's history", cluster, pin)
+					}
+				})
+				for _, o := range objects {
+					if o.Kind() == "Application" {
+						revision[o.Name()] = pin
+					}
+				}
+				revision["root"] = pin
+				objects = append(objects, release...)
 			}
+			objects = append(objects, parseFile(t, "gitops/argocd/bootstrap/"+cluster+".yaml")...)
 			projects := map[string]manifest.Object{}
 			apps := map[string]manifest.Object{}
 			for _, o := range objects {
@@ -74,24 +146,28 @@ func TestArgoCDApplications(t *testing.T) {
 				}
 			}
 			t.Run("applications", func(t *testing.T) {
-				for _, name := range append([]string{"root"}, want.apps...) {
+				for _, name := range append(slices.Clone(roots), want.apps...) {
 					if _, ok := apps[name]; !ok {
 						t.Errorf("no Application %s", name)
 					}
 				}
-				if len(apps) != len(want.apps)+1 {
-					t.Errorf("want Applications root and %v, got %d", want.apps, len(apps))
+				if len(apps) != len(want.apps)+len(roots) {
+					t.Errorf("want Applications %v and %v, got %d", roots, want.apps, len(apps))
 				}
 				if path := manifest.String(apps["todo-platform"].Content, "spec", "source", "path"); path != want.overlay {
 					t.Errorf("Application todo-platform deploys %q, want %q", path, want.overlay)
 				}
 			})
-			for _, name := range append([]string{"root"}, want.apps...) {
+			for _, name := range append(slices.Clone(roots), want.apps...) {
 				app, ok := apps[name]
 				if !ok {
 					continue
 				}
-				t.Run(subtestName(app), func(t *testing.T) { checkApplication(t, app, projects) })
+				wantRevision := revision[name]
+				if wantRevision == "" {
+					wantRevision = "main"
+				}
+				t.Run(subtestName(app), func(t *testing.T) { checkApplication(t, app, projects, wantRevision) })
 			}
 			t.Run("sync waves", func(t *testing.T) {
 				platform := syncWave(apps["todo-platform"])
@@ -102,7 +178,7 @@ func TestArgoCDApplications(t *testing.T) {
 				}
 				for _, project := range projects {
 					for _, app := range apps {
-						if app.Name() != "root" && syncWave(project) >= syncWave(app) {
+						if !slices.Contains(roots, app.Name()) && syncWave(project) >= syncWave(app) {
 							t.Errorf("AppProject %s must come before Application %s", project.Name(), app.Name())
 						}
 					}
@@ -112,7 +188,7 @@ func TestArgoCDApplications(t *testing.T) {
 	}
 }
 
-func checkApplication(t *testing.T, app manifest.Object, projects map[string]manifest.Object) {
+func checkApplication(t *testing.T, app manifest.Object, projects map[string]manifest.Object, wantRevision string) {
 	id := app.ID()
 	spec := manifest.Map(app.Content, "spec")
 	want, known := applicationProject[app.Name()]
@@ -167,8 +243,8 @@ func checkApplication(t *testing.T, app manifest.Object, projects map[string]man
 		if info, err := os.Stat(filepath.Join(render.RepoRoot(), path, "kustomization.yaml")); err != nil || info.IsDir() {
 			t.Errorf("%s: path %q has no kustomization.yaml in this repository", id, path)
 		}
-		if revision != "main" {
-			t.Errorf("%s: targetRevision is %q; environments track main and differ by their overlay", id, revision)
+		if revision != wantRevision {
+			t.Errorf("%s: targetRevision is %q, want %q (Minikube tracks main; a pinned cluster runs its pin everywhere: label %s=repository)", id, revision, wantRevision, sourceLabel)
 		}
 	default:
 		key := strings.TrimSpace(repo + " " + chart)

@@ -27,6 +27,7 @@ var kustomizations = []string{
 	cloudOverlay,
 	"gitops/argocd/minikube",
 	"gitops/argocd/cloud",
+	"gitops/releases/cloud",
 	"gitops/platform/minikube",
 	"kustomize",
 	"dapr-config",

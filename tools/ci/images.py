@@ -1,19 +1,18 @@
 #!/usr/bin/env python3
-"""Read and change the `images:` digests of the GitOps overlays.
+"""Read and change the service image digests every environment runs (gitops/images).
 
-One tool for the two writers of image digests: the release workflow sets the
-digests it has just pushed into the Minikube overlay, and promotion copies the
-digests one overlay runs into the next. Both change only the `digest:` (and,
-where it differs, `newName:`) lines of an overlay's kustomization.yaml and
-keep every comment, key order, quote and indentation, so a promotion diff is
-exactly the digests that move. `kustomize edit set image` would do the same
-job but rewrites the whole file (it sorts the images and drops comments).
+The release workflow sets the digests it has just pushed; every overlay uses
+the component, so an environment runs the digests of the revision it runs, and
+promotion moves a revision, never a digest (tools/ci/release_pin.py). Only the
+`digest:` (and, where it differs, `newName:`) lines change; every comment, key
+order, quote and indentation stays, so a release diff is exactly the digests
+that move. `kustomize edit set image` would do the same job but rewrites the
+whole file (it sorts the images and drops comments).
 
 Standard library only: this runs where neither kustomize nor PyYAML exists.
 
-    overlay_images.py show <env>
-    overlay_images.py set <env> <name>=<newName>@sha256:<hex> ...
-    overlay_images.py promote [<from-env> [<to-env>]]     (minikube -> cloud)
+    images.py show
+    images.py set <name>=<newName>@sha256:<hex> ...
 """
 
 from __future__ import annotations
@@ -27,15 +26,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-OVERLAYS_DIR = Path("gitops/overlays")
-KUSTOMIZATION = "kustomization.yaml"
-# Our services' images are named todo/<service> in the base; other images
-# (for example an in-cluster Redis in one overlay only) are not promoted.
-SERVICE_IMAGE_PREFIX = "todo/"
-# What makes a folder of liberty-apps/ a service with an image (liberty-apps/Dockerfile).
-LIBERTY_SERVER = Path("src/main/liberty/config/server.xml")
+IMAGES_FILE = Path("gitops/images/kustomization.yaml")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-ENV_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 _IMAGES_KEY = re.compile(r"^images:[ \t]*(?:#.*)?$")
 _IMAGES_FLOW = re.compile(r"^images:[ \t]*[\[{]")
@@ -46,7 +38,7 @@ _FIELD = re.compile(
 
 
 class OverlayError(Exception):
-    """A problem with an overlay that stops the change; nothing is written."""
+    """A problem with the images file that stops the change; nothing is written."""
 
 
 @dataclass
@@ -69,16 +61,13 @@ class ImageEntry:
 
 
 class Overlay:
-    """One overlay's kustomization.yaml, kept as text lines."""
+    """The images component's kustomization.yaml, kept as text lines."""
 
-    def __init__(self, root: Path, env: str):
-        if not ENV_NAME.match(env):
-            raise OverlayError(f"bad environment name {env!r}: use lower-case letters, digits and '-'")
-        self.env = env
-        self.rel_path = OVERLAYS_DIR / env / KUSTOMIZATION
+    def __init__(self, root: Path):
+        self.rel_path = IMAGES_FILE
         self.path = root / self.rel_path
         if not self.path.is_file():
-            raise OverlayError(f"environment {env!r} has no overlay: {self.rel_path} does not exist")
+            raise OverlayError(f"{self.rel_path} does not exist")
         with open(self.path, encoding="utf-8", newline="") as f:
             self.lines = f.read().splitlines(keepends=True)
         self._original = list(self.lines)
@@ -138,9 +127,6 @@ class Overlay:
             images[entry.name] = entry
         return images
 
-    def service_images(self) -> list[str]:
-        return [n for n in self.images if n.startswith(SERVICE_IMAGE_PREFIX)]
-
     def value(self, name: str, key: str) -> str | None:
         f = self.images[name].fields.get(key)
         return f.value if f else None
@@ -155,7 +141,7 @@ class Overlay:
         if not DIGEST.match(digest):
             raise OverlayError(f"{name}: {digest!r} is not a sha256:<64 hex> digest")
         if "newTag" in entry.fields:
-            raise OverlayError(f"{self.rel_path}: image {name} has newTag:; overlays pin images by digest only")
+            raise OverlayError(f"{self.rel_path}: image {name} has newTag:; images are pinned by digest only")
         if "digest" not in entry.fields:
             raise OverlayError(f"{self.rel_path}: image {name} has no digest: line to update")
         changed = self._replace(entry.fields["digest"], digest)
@@ -210,54 +196,8 @@ def _unquote(value: str) -> tuple[str, str]:
     return value, ""
 
 
-def liberty_services(root: Path) -> list[str]:
-    """Image names of the services that release builds: every liberty-apps/<svc> with a Liberty
-    server (src/main/liberty/config/server.xml), the same test as the POM's liberty-service profile."""
-    apps = root / "liberty-apps"
-    if not apps.is_dir():
-        return []
-    return sorted(SERVICE_IMAGE_PREFIX + d.name for d in apps.iterdir() if (d / LIBERTY_SERVER).is_file())
-
-
-def promote(root: Path, source_env: str, target_env: str, out=sys.stdout) -> int:
-    """Copy every service digest (and newName) of source_env into target_env."""
-    if source_env == target_env:
-        raise OverlayError(f"cannot promote {source_env} into itself")
-    source = Overlay(root, source_env)
-    target = Overlay(root, target_env)
-
-    names = sorted(set(source.service_images()) | set(target.service_images()) | set(liberty_services(root)))
-    if not names:
-        raise OverlayError(f"no {SERVICE_IMAGE_PREFIX}* images in {source.rel_path} or {target.rel_path}")
-    problems = []
-    for name in names:
-        for overlay in (source, target):
-            if name not in overlay.images:
-                problems.append(f"{name} is missing from {overlay.rel_path}")
-        if name in source.images:
-            digest = source.value(name, "digest")
-            if digest is None or not DIGEST.match(digest):
-                problems.append(f"{name} in {source.rel_path} has no sha256:<64 hex> digest (found {digest!r})")
-    if problems:
-        raise OverlayError(f"promote {source_env} -> {target_env}: " + "; ".join(problems))
-
-    moved = 0
-    for name in names:
-        old = target.value(name, "digest")
-        new = source.value(name, "digest")
-        if target.set_image(name, source.value(name, "newName"), new):
-            moved += 1
-            print(f"{name}: {old} -> {new}", file=out)
-        else:
-            print(f"{name}: unchanged {new}", file=out)
-    if target.changed():
-        target.write()
-    print(f"promoted {moved} of {len(names)} images from {source_env} to {target_env}", file=out)
-    return moved
-
-
-def set_images(root: Path, env: str, specs: list[str], out=sys.stdout) -> int:
-    overlay = Overlay(root, env)
+def set_images(root: Path, specs: list[str], out=sys.stdout) -> int:
+    overlay = Overlay(root)
     changes = []
     for spec in specs:
         m = re.match(r"^(?P<name>[^=\s]+)=(?P<new_name>[^@\s]+)@(?P<digest>\S+)$", spec)
@@ -276,8 +216,8 @@ def set_images(root: Path, env: str, specs: list[str], out=sys.stdout) -> int:
     return moved
 
 
-def show(root: Path, env: str, out=sys.stdout) -> None:
-    overlay = Overlay(root, env)
+def show(root: Path, out=sys.stdout) -> None:
+    overlay = Overlay(root)
     for name in overlay.images:
         print(f"{name} {overlay.value(name, 'newName') or '-'} {overlay.value(name, 'digest') or '-'}", file=out)
 
@@ -287,24 +227,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2],
                         help="repository root (default: the one holding this script)")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("show", help="print name, newName and digest of each image")
-    p.add_argument("env")
+    sub.add_parser("show", help="print name, newName and digest of each image")
     p = sub.add_parser("set", help="set images to <newName>@<digest>")
-    p.add_argument("env")
     p.add_argument("images", nargs="+", metavar="NAME=NEWNAME@DIGEST")
-    p = sub.add_parser("promote", help="copy the service image digests of one overlay into another")
-    p.add_argument("source", nargs="?", default="minikube")
-    p.add_argument("target", nargs="?", default="cloud")
     args = parser.parse_args(argv)
     try:
         if args.command == "show":
-            show(args.root, args.env)
-        elif args.command == "set":
-            set_images(args.root, args.env, args.images)
+            show(args.root)
         else:
-            promote(args.root, args.source, args.target)
+            set_images(args.root, args.images)
     except OverlayError as e:
-        print(f"overlay_images: {e}", file=sys.stderr)
+        print(f"images: {e}", file=sys.stderr)
         return 1
     return 0
 
