@@ -1,0 +1,114 @@
+package it.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README "Developing one service": `mvn liberty:dev` in task-service's folder, with nothing
+ * changed, in place of ./dev's task-service (its sidecar stays): the server comes up on the
+ * service's usual port, with the platform's JWT key (an authenticated request is answered), its
+ * JDBC driver from its own build (the task is stored in PostgreSQL and read back) and the
+ * platform's sidecar token (its event is published through the sidecar to Kafka). ./dev's
+ * task-service is started again at the end, whatever happened.
+ */
+class LibertyDevIT {
+
+  private static final String SERVICE = "task-service";
+
+  @Test
+  void devModeServesTheServiceOnItsPortAgainstThePlatform() {
+    int port = Platform.appPort(SERVICE);
+    Platform.dev("stop", SERVICE);
+    LocalProcess dev = null;
+    try {
+      assertEquals(
+          Optional.empty(),
+          LocalProcess.awaitFree(Duration.ofSeconds(30), List.of(port)),
+          "port " + port + " free once ./dev's " + SERVICE + " is stopped");
+      // what the README says a developer types in the service's folder (-B -ntp: plain output)
+      dev =
+          LocalProcess.start(
+              Platform.ROOT.resolve("liberty-apps/" + SERVICE),
+              Map.of(),
+              "liberty-dev-" + SERVICE + ".log",
+              "mvn",
+              "-B",
+              "-ntp",
+              "liberty:dev");
+      LocalProcess running = dev;
+      Platform.awaitTrue(
+          Duration.ofSeconds(240),
+          SERVICE + " in dev mode to be ready on port " + port,
+          () -> {
+            if (!running.isAlive())
+              throw new AssertionError("mvn liberty:dev ended:\n" + running.tail(60));
+            return LocalProcess.listening(port) && ready(port);
+          });
+      dev.rememberDescendants();
+      assertTrue(
+          dev.output().contains("Liberty is running in dev mode"),
+          "dev mode says so:\n" + dev.tail(40));
+
+      TaskApi api = new TaskApi("devmode-" + UUID.randomUUID());
+      try (KafkaTopic topic = new KafkaTopic("task-events")) {
+        String title = "Written in dev mode " + UUID.randomUUID();
+        JsonObject created = api.create("{\"title\":\"" + title + "\"}");
+        String id = created.getString("id");
+        HttpResponse<String> read = api.call("GET", "/tasks/" + id, null);
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals(title, Platform.json(read.body()).getString("title"));
+        var records =
+            topic.poll(
+                Duration.ofSeconds(60),
+                seen -> seen.stream().anyMatch(r -> r.value().contains("\"" + id + "\"")));
+        JsonObject event =
+            records.stream()
+                .map(r -> Platform.json(r.value()))
+                .filter(e -> id.equals(e.getString("subject", "")))
+                .findFirst()
+                .orElseThrow(
+                    () -> new AssertionError("no event of task " + id + " on task-events"));
+        assertEquals("com.todo.task.created.v1", event.getString("type"));
+      }
+    } finally {
+      try {
+        if (dev != null) {
+          dev.type("q"); // dev mode's own way out: stops the server
+          dev.awaitExit(Duration.ofSeconds(60));
+          dev.close();
+        }
+        if (LocalProcess.awaitFree(Duration.ofSeconds(10), List.of(port)).isPresent()) {
+          LocalProcess.stopLibertyServer(SERVICE);
+        }
+        assertEquals(
+            Optional.empty(),
+            LocalProcess.awaitFree(Duration.ofSeconds(30), List.of(port)),
+            "port " + port + " free after dev mode ended");
+      } finally {
+        Platform.dev("start", SERVICE);
+      }
+    }
+  }
+
+  private static boolean ready(int port) {
+    try {
+      return Platform.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")))
+              .statusCode()
+          == 200;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}
