@@ -77,6 +77,7 @@ public final class BenchReport {
     memory.start();
 
     Map<String, List<String>> output = new LinkedHashMap<>();
+    List<String> failed = new ArrayList<>();
     CreateBenchmark.Result creates = null;
     RealtimeBenchmark.Result realtime = null;
     ReminderBenchmark.Result reminders = null;
@@ -85,12 +86,19 @@ public final class BenchReport {
       say("phase " + phase);
       memory.phase(phase);
       tee.reset();
-      switch (phase) {
-        case "creates" -> creates = CreateBenchmark.run();
-        case "realtime" -> realtime = RealtimeBenchmark.run();
-        case "reminders" -> reminders = ReminderBenchmark.run();
-        case "recurring" -> recurring = RecurringBenchmark.run();
-        default -> throw new IllegalStateException(phase);
+      // a phase that fails (a part restarted under it, on this shared machine) is reported as such
+      // and the others still run
+      try {
+        switch (phase) {
+          case "creates" -> creates = CreateBenchmark.run();
+          case "realtime" -> realtime = RealtimeBenchmark.run();
+          case "reminders" -> reminders = ReminderBenchmark.run();
+          case "recurring" -> recurring = RecurringBenchmark.run();
+          default -> throw new IllegalStateException(phase);
+        }
+      } catch (Exception | AssertionError e) {
+        System.out.println("PHASE FAILED: " + e);
+        failed.add(phase + " (" + e + ")");
       }
       output.put(phase, tee.lines());
       BenchProgress.phase(phase + ": catching up", "");
@@ -135,7 +143,13 @@ public final class BenchReport {
             + (given + " ./dev bench" + (args.length == 0 ? "" : " " + args[0])).trim()
             + "`");
     about.add(
-        "started " + started + ", wall time " + clock(wall) + " (" + Math.round(wall) + " s)");
+        "started "
+            + started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            + ", wall time "
+            + clock(wall)
+            + " ("
+            + Math.round(wall)
+            + " s)");
     about.add(
         "commit "
             + git("rev-parse", "--short", "HEAD")
@@ -150,11 +164,13 @@ public final class BenchReport {
     about.add(
         "every phase runs after the subscribing services caught up with the previous one, with"
             + " fresh users; CPU figures include the load generator (this JVM)");
+    if (!failed.isEmpty())
+      about.add("**phases that failed** (no figures): " + String.join("; ", failed));
     BenchReportWriter.Report report = build(results, output, memory, about);
     Path md = BenchReportWriter.write(report, dir);
     System.out.println();
     System.out.println("report: " + Platform.ROOT.relativize(md) + " (" + clock(wall) + ")");
-    System.exit(0);
+    System.exit(failed.isEmpty() ? 0 : 1);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -243,7 +259,7 @@ public final class BenchReport {
       rows.add(
           new BenchReportWriter.Row(
               "commit→WebSocket frame with "
-                  + num(rt.connections())
+                  + count(rt.connections())
                   + " open connections (event time → frame received)",
               String.format(
                   Locale.ROOT,
@@ -316,7 +332,7 @@ public final class BenchReport {
       rows.add(
           new BenchReportWriter.Row(
               "reminder lateness, "
-                  + num(rm.reminders())
+                  + count(rm.reminders())
                   + " reminders due within "
                   + rm.window()
                   + " s (firedAt − instant)",
@@ -368,7 +384,7 @@ public final class BenchReport {
                   new BenchReportWriter.Bars(
                       "reminder-lateness-histogram.png",
                       "Reminder lateness (firedAt − instant), "
-                          + num(rm.fired())
+                          + count(rm.fired())
                           + " reminders fired",
                       "lateness",
                       "reminders",
@@ -475,7 +491,7 @@ public final class BenchReport {
               "Throughput per phase, per second",
               "seconds since the phase started",
               "per second",
-              true,
+              false,
               throughput));
     if (mem != null) {
       List<String> parts = new ArrayList<>();
@@ -559,6 +575,11 @@ public final class BenchReport {
     return Math.abs(v) >= 100
         ? String.format(Locale.ROOT, "%,.0f", v)
         : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** 1000 → "1,000" */
+  static String count(long v) {
+    return String.format(Locale.ROOT, "%,d", v);
   }
 
   /** whole ms, or seconds above 10 s; "–" for -1 (not measured) */

@@ -15,7 +15,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -190,8 +190,10 @@ final class BenchReportWriter {
               false);
       XYPlot plot = chart.getXYPlot();
       if (l.logY()) {
-        LogAxis axis = new LogAxis(l.yLabel());
-        axis.setSmallestValue(0.1);
+        // ticks at 1, 2, ... 10, 20, ... labelled as plain numbers
+        LogarithmicAxis axis = new LogarithmicAxis(l.yLabel());
+        axis.setStrictValuesFlag(false);
+        axis.setAutoRangeNextLogFlag(false);
         plot.setRangeAxis(axis);
       }
       XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);

@@ -79,7 +79,8 @@ final class ProcessCpu {
   /** "part: x ms" per {@code what} between two snapshots, largest first. */
   static String perRequest(
       Map<String, Double> before, Map<String, Double> after, long requests, String what) {
-    if (after.isEmpty() || requests == 0) return "(no /proc here)";
+    if (after.isEmpty()) return "(no /proc here)";
+    if (requests == 0) return "(none to divide the CPU time by)";
     StringBuilder out = new StringBuilder();
     double total = 0;
     var parts =

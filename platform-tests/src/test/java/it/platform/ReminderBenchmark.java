@@ -180,7 +180,8 @@ public final class ReminderBenchmark {
       java.util.Map<String, Double> cpuAtEnd = ProcessCpu.snapshot();
       long twice = triggered.values().stream().filter(n -> n > 1).count();
       int lost = due.size() - triggered.size();
-      double scheduleSeconds = (lastScheduledAt - createStart) / 1000.0;
+      double scheduleSeconds =
+          scheduled.isEmpty() ? Double.NaN : (lastScheduledAt - createStart) / 1000.0;
       System.out.printf(
           "%-28s %d reminders scheduled in %.1f s after the first create: %.0f/s%n",
           "scheduling", scheduled.size(), scheduleSeconds, scheduled.size() / scheduleSeconds);
