@@ -1,0 +1,133 @@
+package it.platform;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The faults of ./dev chaos on the parts of the running platform, found the way ./dev finds them
+ * (their process group's leader in {@code .dev/run/<part>.pid}): SIGKILL of the whole group, then
+ * {@code ./dev start <part>} (which waits until it is ready); or SIGSTOP of Kafka for a while, then
+ * SIGCONT.
+ */
+final class ChaosFaults {
+
+  /** Every part, in the order of the full run, and the pause of Kafka. */
+  static final List<String> ALL =
+      List.of(
+          "task-service",
+          "daprd-task-service",
+          "notification-service",
+          "daprd-notification-service",
+          "recurring-service",
+          "daprd-recurring-service",
+          "realtime-service",
+          "daprd-realtime-service",
+          "scheduler",
+          "kafka",
+          "redis",
+          "postgres",
+          "kafka-pause");
+
+  /** What one fault did: when it began, when the part was ready again. */
+  record Fault(String part, long killedAt, long readyAt) {
+    long downtimeMs() {
+      return readyAt - killedAt;
+    }
+  }
+
+  private ChaosFaults() {}
+
+  static Path pidFile(String part) {
+    return Platform.DEV.resolve("run/" + part + ".pid");
+  }
+
+  /** The process group leader of a running part, or -1. */
+  static long pid(String part) {
+    try {
+      Path f = pidFile(part);
+      if (!Files.exists(f)) return -1;
+      long pid = Long.parseLong(Files.readString(f).trim());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? pid : -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  static void signal(String signal, long pid) {
+    try {
+      Process p = new ProcessBuilder("kill", "-" + signal, "--", "-" + pid).inheritIO().start();
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0)
+        throw new IllegalStateException("kill -" + signal + " -" + pid + " failed");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Injects one fault: {@code part} killed with SIGKILL, {@code downtimeSeconds} later started
+   * again; {@code kafka-pause}: Kafka stopped with SIGSTOP for {@code pauseSeconds}.
+   */
+  static Fault inject(String part, int downtimeSeconds, int pauseSeconds)
+      throws InterruptedException {
+    if (part.equals("kafka-pause")) {
+      long pid = pid("kafka");
+      if (pid < 0) throw new IllegalStateException("kafka is not running");
+      long at = System.currentTimeMillis();
+      signal("STOP", pid);
+      try {
+        Thread.sleep(pauseSeconds * 1000L);
+      } finally {
+        signal("CONT", pid);
+      }
+      return new Fault(part, at, System.currentTimeMillis());
+    }
+    long pid = pid(part);
+    if (pid < 0) throw new IllegalStateException(part + " is not running");
+    long at = System.currentTimeMillis();
+    signal("KILL", pid);
+    waitGone(pid);
+    Thread.sleep(downtimeSeconds * 1000L);
+    Platform.dev("start", part);
+    return new Fault(part, at, System.currentTimeMillis());
+  }
+
+  private static void waitGone(long pid) throws InterruptedException {
+    for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++)
+      Thread.sleep(100);
+  }
+
+  /**
+   * Leaves the platform as a run found it: Kafka continued, every part of {@code parts} that is not
+   * running started. Returns the parts it had to start.
+   */
+  static List<String> restore(List<String> parts) {
+    List<String> started = new ArrayList<>();
+    long kafka = pid("kafka");
+    if (kafka > 0) {
+      try {
+        signal("CONT", kafka);
+      } catch (RuntimeException e) {
+        System.err.println("SIGCONT kafka: " + e);
+      }
+    }
+    for (String part : ALL) {
+      if (part.equals("kafka-pause") || !parts.contains(part)) continue;
+      if (pid(part) < 0) {
+        try {
+          Platform.dev("start", part);
+          started.add(part);
+        } catch (RuntimeException | AssertionError e) {
+          System.err.println("could not start " + part + ": " + e);
+        }
+      }
+    }
+    return started;
+  }
+}
