@@ -91,7 +91,7 @@ public final class CreateBenchmark {
     int userCount = Integer.parseInt(System.getProperty("bench.users", "64"));
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     List<String> tokens = new ArrayList<>();
-    for (int u = 0; u < userCount; u++) tokens.add(new TaskApi(run + u).token());
+    for (int u = 0; u < userCount; u++) tokens.add(BenchTokens.token(run + u));
     URI tasks = URI.create(Platform.app("task-service") + "/api/v1/tasks");
     ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
     BenchStats.Timeline latencyOverTime = new BenchStats.Timeline();

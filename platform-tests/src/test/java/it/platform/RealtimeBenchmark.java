@@ -123,10 +123,10 @@ public final class RealtimeBenchmark {
     int seconds = Integer.getInteger("bench.seconds", 20);
     String run = Long.toString(System.currentTimeMillis(), 36);
 
-    List<TaskApi> apis = new ArrayList<>();
-    for (int i = 0; i < users; i++) apis.add(new TaskApi("rtbench-" + run + "-" + i));
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < users; i++) tokens.add(BenchTokens.token("rtbench-" + run + "-" + i));
     // warm the paths once
-    apis.get(0).create("{\"title\":\"warm-up\"}");
+    create(tokens.get(0), "{\"title\":\"warm-up\"}");
 
     long rssBefore = rssKb();
     long heapBefore = liveHeapBytes();
@@ -138,11 +138,11 @@ public final class RealtimeBenchmark {
         URI.create("ws://127.0.0.1:" + Platform.appPort("realtime-service") + "/ws/v1/events");
     long t0 = System.nanoTime();
     List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
-    for (TaskApi api : apis) {
+    for (String token : tokens) {
       for (int k = 0; k < perUser; k++) {
         opening.add(
             http.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + api.token())
+                .header("Authorization", "Bearer " + token)
                 .buildAsync(uri, new Socket(latencies, received)));
       }
       if (opening.size() >= 100) {
@@ -189,7 +189,7 @@ public final class RealtimeBenchmark {
               workers.execute(
                   () -> {
                     try {
-                      apis.get(i % users).create("{\"title\":\"bench " + i + "\"}");
+                      create(tokens.get(i % users), "{\"title\":\"bench " + i + "\"}");
                       created.incrementAndGet();
                     } catch (RuntimeException | AssertionError e) {
                       failures.incrementAndGet();
@@ -284,6 +284,19 @@ public final class RealtimeBenchmark {
         split ? Bench.pct(kafkaToFrame, 99) : -1,
         loadStartMillis,
         frames);
+  }
+
+  /** POST /api/v1/tasks as the token's user; fails unless the answer is 201. */
+  private static void create(String token, String json) {
+    var r =
+        Platform.send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create(Platform.app("task-service") + "/api/v1/tasks"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+    if (r.statusCode() != 201)
+      throw new AssertionError("create answered " + r.statusCode() + ": " + r.body());
   }
 
   /**

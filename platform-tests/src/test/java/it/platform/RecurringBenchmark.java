@@ -72,7 +72,7 @@ public final class RecurringBenchmark {
     double rate = Double.parseDouble(System.getProperty("bench.rate", "0"));
     String run = "recbench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     List<String> tokens = new ArrayList<>();
-    for (int u = 0; u < users; u++) tokens.add(new TaskApi(run + u).token());
+    for (int u = 0; u < users; u++) tokens.add(BenchTokens.token(run + u));
     // HTTP/1.1: the default (HTTP/2) sends an h2c upgrade on every new connection, and Liberty
     // parks a thread per upgrade until the connection is set up
     HttpClient http =

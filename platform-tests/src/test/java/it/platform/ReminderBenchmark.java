@@ -69,7 +69,7 @@ public final class ReminderBenchmark {
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(lead);
     String run = "rbench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     List<String> tokens = new ArrayList<>();
-    for (int u = 0; u < users; u++) tokens.add(new TaskApi(run + u).token());
+    for (int u = 0; u < users; u++) tokens.add(BenchTokens.token(run + u));
 
     Map<String, Instant> due = new ConcurrentHashMap<>(); // reminder id -> its instant
     Map<String, Integer> triggered = new HashMap<>();
