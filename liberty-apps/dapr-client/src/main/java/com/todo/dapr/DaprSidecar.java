@@ -148,12 +148,19 @@ public class DaprSidecar implements ConsumerState {
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
   @Override
   public Map<String, JsonValue> readStates(List<String> keys) {
-    if (keys.isEmpty()) return Map.of();
+    Map<String, JsonValue> existing = new HashMap<>();
+    for (JsonObject item : bulkRead(keys)) existing.put(item.getString("key"), item.get("data"));
+    return existing;
+  }
+
+  /** The items of a bulk read that hold a value; throws when the read or any key failed. */
+  private List<JsonObject> bulkRead(List<String> keys) {
+    if (keys.isEmpty()) return List.of();
     var request =
         JSON.createObjectBuilder().add("keys", JSON.createArrayBuilder(keys)).add("parallelism", 8);
     try (Response r = api.getBulkState(stateStore, request.build().toString())) {
       expectSuccess(r, "bulk read of " + keys.size() + " state keys");
-      Map<String, JsonValue> existing = new HashMap<>();
+      List<JsonObject> items = new java.util.ArrayList<>();
       for (JsonValue v :
           JSON.createReader(new java.io.StringReader(r.readEntity(String.class))).readArray()) {
         JsonObject item = v.asJsonObject();
@@ -165,12 +172,30 @@ public class DaprSidecar implements ConsumerState {
                   + item.get("error"));
         }
         JsonValue data = item.get("data");
-        if (data != null && data != JsonValue.NULL) existing.put(item.getString("key"), data);
+        if (data != null && data != JsonValue.NULL) items.add(item);
       }
-      return existing;
+      return items;
     } catch (ProcessingException e) {
       throw new SidecarException("sidecar unreachable reading " + keys.size() + " state keys", e);
     }
+  }
+
+  /**
+   * Those of {@code keys} that exist, each with its ETag, in one call: the values to change with
+   * {@link #saveState(String, String, String, boolean, long)} only if nobody wrote them since.
+   *
+   * @throws SidecarException when the sidecar or the store fails, for any of the keys
+   */
+  @Timeout(3000)
+  @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  public Map<String, StateEntry> readEntries(List<String> keys) {
+    Map<String, StateEntry> existing = new HashMap<>();
+    for (JsonObject item : bulkRead(keys)) {
+      String key = item.getString("key");
+      existing.put(
+          key, new StateEntry(key, item.get("data").toString(), item.getString("etag", null)));
+    }
+    return existing;
   }
 
   /**

@@ -186,14 +186,18 @@ final class Delivery {
   /** Lets the handler see at once the events it is about to get one by one. */
   private void prepare(Map<String, JsonValue> stored, EventHandler handler) {
     List<CloudEvent> events = new ArrayList<>();
+    List<ConsumedPosition> at = new ArrayList<>();
     for (int i = 0; i < admitted.length; i++) {
       if (admitted[i].verdict() != Verdict.HANDLE || handledBefore(i, stored)) continue;
       CloudEvent event = admitted[i].event();
-      if (!parked.containsKey(String.valueOf(event.userId()))) events.add(event);
+      if (!parked.containsKey(String.valueOf(event.userId()))) {
+        events.add(event);
+        at.add(positions[i]);
+      }
     }
     if (events.isEmpty()) return;
     try {
-      handler.prepare(events);
+      handler.prepare(events, java.util.Collections.unmodifiableList(at));
     } catch (RuntimeException e) {
       LOG.warning(() -> "the handler failed to prepare " + events.size() + " events: " + e);
     }

@@ -40,4 +40,16 @@ public interface EventHandler {
    * #handle} alone. The default does nothing.
    */
   default void prepare(java.util.List<CloudEvent> events) {}
+
+  /**
+   * As {@link #prepare(java.util.List)}, with where each event sits on Kafka ({@code positions}, in
+   * the same order; an entry is null when the delivery did not say). A handler whose effect must be
+   * the same on several replicas that each consume every event (a broadcast subscription) can tell
+   * by the offset whether another replica applied an event already. The default calls {@link
+   * #prepare(java.util.List)}.
+   */
+  default void prepare(
+      java.util.List<CloudEvent> events, java.util.List<ConsumedPosition> positions) {
+    prepare(events);
+  }
 }
