@@ -612,8 +612,9 @@ public final class BenchReport {
   }
 
   /**
-   * Waits until the three subscribing services acknowledged everything on their topics (sum of end
-   * offset − committed offset over their groups' partitions), at most {@code bench.catch-up} (180)
+   * Waits until the three subscribing services acknowledged everything that was on their topics
+   * when the wait began (sum of that end offset − committed offset over their groups' partitions;
+   * later events, other load on a shared machine, aside), at most {@code bench.catch-up} (180)
    * seconds, then {@code bench.pause} (3) seconds more.
    */
   static void awaitSubscribers(String when) throws InterruptedException {
@@ -624,8 +625,9 @@ public final class BenchReport {
     long behind = -1;
     long lastSaid = 0;
     try (Admin admin = Admin.create(props)) {
+      Map<TopicPartition, Long> target = new java.util.HashMap<>();
       while (System.nanoTime() < deadline) {
-        behind = behind(admin);
+        behind = behind(admin, target);
         if (behind == 0) break;
         if (System.nanoTime() - lastSaid > 5_000_000_000L) {
           System.out.printf("   subscribers %s: %,d events behind%n", when, behind);
@@ -641,21 +643,28 @@ public final class BenchReport {
     Thread.sleep(Long.getLong("bench.pause", 3) * 1000);
   }
 
-  private static long behind(Admin admin) throws ExecutionException, InterruptedException {
+  /**
+   * Events not acknowledged by the subscribing groups up to {@code target}'s offsets, summed; the
+   * partitions {@code target} does not have yet get their end offsets now.
+   */
+  private static long behind(Admin admin, Map<TopicPartition, Long> target)
+      throws ExecutionException, InterruptedException {
     long behind = 0;
     for (String group : List.of("notification-service", "recurring-service", "realtime-service")) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       Map<TopicPartition, OffsetSpec> latest =
           offsets.keySet().stream()
-              .filter(tp -> !tp.topic().endsWith(".dlq"))
+              .filter(tp -> !tp.topic().endsWith(".dlq") && !target.containsKey(tp))
               .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-      if (latest.isEmpty()) continue;
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-          admin.listOffsets(latest).all().get();
-      for (var e : ends.entrySet()) {
-        OffsetAndMetadata at = offsets.get(e.getKey());
-        if (at != null) behind += Math.max(0, e.getValue().offset() - at.offset());
+      if (!latest.isEmpty()) {
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+            admin.listOffsets(latest).all().get();
+        ends.forEach((tp, info) -> target.put(tp, info.offset()));
+      }
+      for (var e : offsets.entrySet()) {
+        Long end = target.get(e.getKey());
+        if (end != null && e.getValue() != null) behind += Math.max(0, end - e.getValue().offset());
       }
     }
     return behind;
