@@ -1,0 +1,303 @@
+package it.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README "Multi-App Run": `dapr run -f dapr.yaml`, with the Dapr CLI that platform/lib/dapr-cli.sh
+ * builds from its Go module, runs the four services with their sidecars in place of ./dev's, on the
+ * infrastructure ./dev up started, with the tokens of .dev/secrets/tokens.env in the environment
+ * (./dev test loads them, as the README says to). A task created through it reaches two
+ * subscribers: notification-service lists its reminder, recurring-service keeps its series. The
+ * sidecars offer the Dapr API on loopback only and look for no placement service. `dapr stop -f
+ * dapr.yaml` ends it; ./dev's services and sidecars are started again at the end, whatever
+ * happened.
+ */
+class MultiAppRunIT {
+
+  @Test
+  void daprRunFileRunsTheFourServicesWithTheirSidecars() {
+    Path cli = cliDirectory();
+    // POD_NAME: the sidecars inherit the CLI's environment; realtime-service's broadcast pub/sub
+    // names its consumer group after it (dapr.yaml)
+    Map<String, String> env =
+        Map.of(
+            "PATH",
+            cli + ":" + System.getenv("PATH"),
+            "DAPR_RUNTIME_PATH",
+            cli.toString(),
+            "POD_NAME",
+            "realtime-service-0");
+    List<Integer> ports = new ArrayList<>();
+    for (String s : Platform.SERVICES) {
+      ports.add(Platform.appPort(s));
+      ports.add(Platform.sidecarHttpPort(s));
+      ports.add(Platform.sidecarGrpcPort(s));
+    }
+    Instant started = Instant.now();
+    for (String s : Platform.SERVICES) {
+      Platform.dev("stop", "daprd-" + s);
+      Platform.dev("stop", s);
+    }
+    LocalProcess run = null;
+    Throwable failure = null;
+    try {
+      assertEquals(
+          Optional.empty(),
+          LocalProcess.awaitFree(Duration.ofSeconds(30), ports),
+          "ports free once ./dev's services and sidecars are stopped");
+      run =
+          LocalProcess.start(
+              Platform.ROOT,
+              env,
+              "dapr-run.log",
+              cli.resolve("dapr").toString(),
+              "run",
+              "-f",
+              "dapr.yaml");
+      LocalProcess running = run;
+      for (String s : Platform.SERVICES) {
+        Platform.awaitTrue(
+            Duration.ofSeconds(300),
+            s + " and its sidecar to be ready under dapr run",
+            () -> {
+              if (!running.isAlive())
+                throw new AssertionError("dapr run ended:\n" + running.tail(60));
+              return sidecarSeesApp(s);
+            });
+      }
+      run.rememberDescendants();
+
+      for (String s : Platform.SERVICES) {
+        assertFalse(
+            reachableFromOutside(Platform.sidecarHttpPort(s)),
+            s + "'s sidecar offers the Dapr API on loopback only");
+        assertFalse(reachableFromOutside(Platform.appPort(s)), s + " listens on loopback only");
+      }
+      String disabled = "placement service is not configured";
+      List<String> placement =
+          daprdLog("task-service", started)
+              .filter(l -> l.contains("placement") && !l.contains(disabled))
+              .toList();
+      assertEquals(List.of(), placement, "the sidecar looks for no placement service");
+      assertTrue(
+          daprdLog("task-service", started).anyMatch(l -> l.contains(disabled)),
+          "the sidecar says: " + disabled);
+
+      TaskApi api = new TaskApi("multi-app-run-" + UUID.randomUUID());
+      JsonObject task =
+          api.create(
+              "{\"title\":\"Through dapr run\",\"dueAt\":\"2030-01-07T08:00:00Z\","
+                  + "\"timeZone\":\"Europe/Berlin\",\"reminders\":[{\"before\":\"PT1H\"}],"
+                  + "\"recurrence\":{\"rule\":\"FREQ=DAILY\",\"basis\":\"due\"}}");
+      String id = task.getString("id");
+      Platform.awaitTrue(
+          Duration.ofSeconds(60),
+          "notification-service to list the reminder of task " + id,
+          () -> remindersOf(api).stream().anyMatch(r -> id.equals(r.getString("taskId", ""))));
+      Platform.awaitTrue(
+          Duration.ofSeconds(60),
+          "recurring-service to keep the series of task " + id,
+          () -> Platform.state("recurring-service", "series|" + id).isPresent());
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      restore(run, cli, env, ports, failure);
+    }
+  }
+
+  /**
+   * Ends dapr run and starts ./dev's sidecars and services again (each sidecar first: a service is
+   * ready only with its sidecar), every step tried; a failure of this is added to the test's own.
+   */
+  private static void restore(
+      LocalProcess run, Path cli, Map<String, String> env, List<Integer> ports, Throwable failure) {
+    List<Throwable> errors = new ArrayList<>();
+    List<Runnable> steps = new ArrayList<>();
+    if (run != null) {
+      steps.add(
+          () -> {
+            stop(cli, env);
+            run.awaitExit(Duration.ofSeconds(60));
+            run.close();
+          });
+    }
+    steps.add(
+        () -> {
+          for (String s : Platform.SERVICES) {
+            if (LocalProcess.listening(Platform.appPort(s))) LocalProcess.stopLibertyServer(s);
+          }
+          assertEquals(
+              Optional.empty(),
+              LocalProcess.awaitFree(Duration.ofSeconds(30), ports),
+              "ports free after dapr stop -f dapr.yaml");
+        });
+    for (String s : Platform.SERVICES) {
+      steps.add(() -> Platform.dev("start", "daprd-" + s));
+      steps.add(() -> Platform.dev("start", s));
+    }
+    for (String s : Platform.SERVICES) {
+      steps.add(
+          () ->
+              Platform.awaitTrue(
+                  Duration.ofSeconds(60),
+                  "./dev's sidecar of " + s + " to reach it again",
+                  () -> sidecarSeesApp(s)));
+    }
+    for (Runnable step : steps) {
+      try {
+        step.run();
+      } catch (RuntimeException | AssertionError e) {
+        errors.add(e);
+      }
+    }
+    if (errors.isEmpty()) return;
+    if (failure != null) {
+      errors.forEach(failure::addSuppressed);
+      return;
+    }
+    AssertionError e = new AssertionError("restoring ./dev's services failed", errors.get(0));
+    errors.stream().skip(1).forEach(e::addSuppressed);
+    throw e;
+  }
+
+  /** The CLI that ./dev test prepared (DAPR_CLI_DIR), else platform/lib/dapr-cli.sh's. */
+  private static Path cliDirectory() {
+    String prepared = System.getenv("DAPR_CLI_DIR");
+    if (prepared != null && !prepared.isBlank()) return Path.of(prepared);
+    try {
+      Process p =
+          new ProcessBuilder(Platform.ROOT.resolve("platform/lib/dapr-cli.sh").toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0)
+        throw new AssertionError("platform/lib/dapr-cli.sh failed");
+      return Path.of(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void stop(Path cli, Map<String, String> env) {
+    try {
+      ProcessBuilder pb =
+          new ProcessBuilder(cli.resolve("dapr").toString(), "stop", "-f", "dapr.yaml")
+              .directory(Platform.ROOT.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().putAll(env);
+      pb.start().waitFor(60, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The app answers its sidecar's invocation of /health/ready: both run and see each other. */
+  private static boolean sidecarSeesApp(String service) {
+    try {
+      return Platform.sidecarCall(
+                  service, "GET", "/v1.0/invoke/" + service + "/method/health/ready", null)
+              .statusCode()
+          == 200;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static List<JsonObject> remindersOf(TaskApi api) {
+    HttpResponse<String> r =
+        Platform.send(
+            HttpRequest.newBuilder(
+                    URI.create(Platform.app("notification-service") + "/api/v1/reminders"))
+                .header("Authorization", "Bearer " + api.token())
+                .GET());
+    if (r.statusCode() != 200) return List.of();
+    return Platform.json(r.body()).getJsonArray("items").stream()
+        .map(JsonValue::asJsonObject)
+        .toList();
+  }
+
+  /** The lines of the sidecar's log that the CLI wrote since {@code since}. */
+  private static Stream<String> daprdLog(String service, Instant since) {
+    Path logs = Platform.ROOT.resolve("liberty-apps/" + service + "/.dapr/logs");
+    try (Stream<Path> files = Files.list(logs)) {
+      List<Path> sidecar =
+          files
+              .filter(f -> f.getFileName().toString().startsWith(service + "_daprd_"))
+              .filter(f -> f.toFile().lastModified() >= since.toEpochMilli())
+              .toList();
+      if (sidecar.isEmpty()) throw new AssertionError("no daprd log of " + service + " in " + logs);
+      List<String> lines = new ArrayList<>();
+      for (Path f : sidecar) lines.addAll(Files.readAllLines(f));
+      return lines.stream();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the port answers on an address of this machine other than loopback. */
+  private static boolean reachableFromOutside(int port) {
+    InetAddress address = externalAddress();
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(address, port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static InetAddress externalAddress() {
+    try {
+      return NetworkInterface.networkInterfaces()
+          .filter(
+              i -> {
+                try {
+                  return i.isUp() && !i.isLoopback();
+                } catch (SocketException e) {
+                  return false;
+                }
+              })
+          .flatMap(NetworkInterface::inetAddresses)
+          .filter(a -> a instanceof Inet4Address)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("this machine has no address besides loopback"));
+    } catch (SocketException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
