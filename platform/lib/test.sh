@@ -40,6 +40,12 @@ no_skipped_tests() {
   return 1
 }
 
+# MultiAppRunIT's `dapr` (README "Multi-App Run"): built from its Go module once (about 9 min on 2
+# busy cores), then cached (under 1 s); the test finds it in DAPR_CLI_DIR.
+dapr_cli() {
+  DAPR_CLI_DIR="$("$ROOT/platform/lib/dapr-cli.sh")" && export DAPR_CLI_DIR
+}
+
 # shellcheck source=platform/lib/components.sh
 . "$ROOT/platform/lib/components.sh"
 
@@ -64,6 +70,7 @@ else
   export DEV_DIR="$DEV" REPO_ROOT="$ROOT" DAPRD
   stamp="$(mktemp)"
   step "browser for WebPageIT (Debian's chromium and chromium-driver)" ensure_chromium
+  step "Dapr CLI for MultiAppRunIT (platform/lib/dapr-cli.sh)" dapr_cli
   step "Arquillian and platform tests (mvn verify)" "${MVN[@]}" verify -DskipUnitTests=true -DskipITs=false -Dplatform.skip=false
   step "no Arquillian or platform test skipped itself" no_skipped_tests "$stamp"
   rm -f "$stamp"
