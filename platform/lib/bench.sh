@@ -34,8 +34,9 @@
 #   100, reminders 100, recurring 10); BENCH_RATE: realtime creates/s (100), recurring completions/s
 #   (0); BENCH_PER_USER, BENCH_REMINDERS, BENCH_WINDOW, BENCH_LEAD, BENCH_SERIES, BENCH_COMPLETIONS,
 #   BENCH_RAW_RECORDS, BENCH_RAW_RATE, BENCH_RAW_SECONDS: above
-#   BENCH_CATCH_UP (180): at most this many seconds for the subscribers to catch up between phases;
-#   BENCH_PAUSE (3): seconds of quiet after that; BENCH_IDLE (5): idle memory samples;
+#   BENCH_CATCH_UP (180): at most this many seconds for the subscribers to catch up between phases,
+#   BENCH_STALL (30): and no longer than this without progress (one not consuming at all: the wait
+#   gives up, the report says so); BENCH_PAUSE (3): seconds of quiet after that; BENCH_IDLE (5): idle memory samples;
 #   BENCH_PROGRESS (5): seconds between progress lines
 #   BENCH_CONSUMERS=0: stops the three subscribing services and their sidecars first: what the
 #   producing path alone sustains (with `creates`; the next ./dev up starts them again)
@@ -73,7 +74,7 @@ cp -r platform-tests/target/test-classes "$work/classes"
 props=(-Djava.awt.headless=true -Dbench.kafka-libs="$KAFKA_LIBS")
 [ "${BENCH_CONSUMERS:-1}" = 0 ] && props+=(-Dbench.consumers=false)
 for knob in SECONDS WARMUP THREADS USERS RATE PER_USER REMINDERS WINDOW LEAD SERIES COMPLETIONS \
-  RAW_RECORDS RAW_RATE RAW_SECONDS CATCH_UP PAUSE IDLE PROGRESS; do
+  RAW_RECORDS RAW_RATE RAW_SECONDS CATCH_UP STALL PAUSE IDLE PROGRESS; do
   var="BENCH_$knob"
   if [ -n "${!var:-}" ]; then
     name="$(tr 'A-Z_' 'a-z-' <<<"$knob")"

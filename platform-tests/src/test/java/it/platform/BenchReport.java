@@ -78,11 +78,13 @@ public final class BenchReport {
 
     Map<String, List<String>> output = new LinkedHashMap<>();
     List<String> failed = new ArrayList<>();
+    Map<String, Double> took = new LinkedHashMap<>();
     CreateBenchmark.Result creates = null;
     RealtimeBenchmark.Result realtime = null;
     ReminderBenchmark.Result reminders = null;
     RecurringBenchmark.Result recurring = null;
     for (String phase : phases) {
+      long p0 = System.nanoTime();
       say("phase " + phase);
       memory.phase(phase);
       tee.reset();
@@ -103,8 +105,10 @@ public final class BenchReport {
       output.put(phase, tee.lines());
       BenchProgress.phase(phase + ": catching up", "");
       awaitSubscribers("after " + phase);
+      took.put(phase, (System.nanoTime() - p0) / 1e9);
     }
 
+    long r0 = System.nanoTime();
     say("raw Kafka producer (reference)");
     memory.phase("raw Kafka");
     tee.reset();
@@ -124,6 +128,7 @@ public final class BenchReport {
         r -> System.out.println(rawRate + "/s: " + r.line()),
         () -> System.out.println(rawRate + "/s: ProducerPerformance gave no summary"));
     output.put("raw", tee.lines());
+    took.put("raw Kafka", (System.nanoTime() - r0) / 1e9);
     memory.stop();
     tee.uninstall();
 
@@ -150,6 +155,11 @@ public final class BenchReport {
             + " ("
             + Math.round(wall)
             + " s)");
+    about.add(
+        "time per phase, with the wait for the subscribers after it: "
+            + took.entrySet().stream()
+                .map(e -> e.getKey() + " " + clock(e.getValue()))
+                .collect(Collectors.joining(", ")));
     about.add(
         "commit "
             + git("rev-parse", "--short", "HEAD")
@@ -615,7 +625,8 @@ public final class BenchReport {
    * Waits until the three subscribing services acknowledged everything that was on their topics
    * when the wait began (sum of that end offset − committed offset over their groups' partitions;
    * later events, other load on a shared machine, aside), at most {@code bench.catch-up} (180)
-   * seconds, then {@code bench.pause} (3) seconds more.
+   * seconds and no longer than {@code bench.stall} (30) seconds without progress, then {@code
+   * bench.pause} (3) seconds more.
    */
   static void awaitSubscribers(String when) throws InterruptedException {
     long deadline =
@@ -626,9 +637,18 @@ public final class BenchReport {
     long lastSaid = 0;
     try (Admin admin = Admin.create(props)) {
       Map<TopicPartition, Long> target = new java.util.HashMap<>();
+      long progressAt = System.nanoTime();
       while (System.nanoTime() < deadline) {
-        behind = behind(admin, target);
+        long now = behind(admin, target);
+        if (behind < 0 || now < behind) progressAt = System.nanoTime();
+        behind = now;
         if (behind == 0) break;
+        if (System.nanoTime() - progressAt > CreateBenchmark.STALL * 1_000_000_000L) {
+          System.out.printf(
+              "   subscribers %s: no progress for %d s (a subscriber not consuming?)%n",
+              when, CreateBenchmark.STALL);
+          break;
+        }
         if (System.nanoTime() - lastSaid > 5_000_000_000L) {
           System.out.printf("   subscribers %s: %,d events behind%n", when, behind);
           lastSaid = System.nanoTime();
