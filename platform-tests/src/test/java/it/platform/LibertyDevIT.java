@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,7 @@ class LibertyDevIT {
     int port = Platform.appPort(SERVICE);
     Platform.dev("stop", SERVICE);
     LocalProcess dev = null;
+    Throwable failure = null;
     try {
       assertEquals(
           Optional.empty(),
@@ -81,24 +83,56 @@ class LibertyDevIT {
                     () -> new AssertionError("no event of task " + id + " on task-events"));
         assertEquals("com.todo.task.created.v1", event.getString("type"));
       }
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
     } finally {
+      restore(dev, port, failure);
+    }
+  }
+
+  /**
+   * Quits dev mode as a developer does (q), ends what is left of it, and starts ./dev's
+   * task-service again; each step is tried, a failure of this is added to the test's own.
+   */
+  private static void restore(LocalProcess dev, int port, Throwable failure) {
+    List<Throwable> errors = new ArrayList<>();
+    List<Runnable> steps = new ArrayList<>();
+    if (dev != null) {
+      steps.add(
+          () -> {
+            dev.type("q"); // dev mode's own way out: stops the server
+            dev.awaitExit(Duration.ofSeconds(60));
+            dev.close();
+          });
+    }
+    steps.add(
+        () -> {
+          if (LocalProcess.awaitFree(Duration.ofSeconds(10), List.of(port)).isPresent()) {
+            LocalProcess.stopLibertyServer(SERVICE);
+          }
+          assertEquals(
+              Optional.empty(),
+              LocalProcess.awaitFree(Duration.ofSeconds(30), List.of(port)),
+              "port " + port + " free after dev mode ended");
+        });
+    steps.add(() -> Platform.dev("start", SERVICE));
+    for (Runnable step : steps) {
       try {
-        if (dev != null) {
-          dev.type("q"); // dev mode's own way out: stops the server
-          dev.awaitExit(Duration.ofSeconds(60));
-          dev.close();
-        }
-        if (LocalProcess.awaitFree(Duration.ofSeconds(10), List.of(port)).isPresent()) {
-          LocalProcess.stopLibertyServer(SERVICE);
-        }
-        assertEquals(
-            Optional.empty(),
-            LocalProcess.awaitFree(Duration.ofSeconds(30), List.of(port)),
-            "port " + port + " free after dev mode ended");
-      } finally {
-        Platform.dev("start", SERVICE);
+        step.run();
+      } catch (RuntimeException | AssertionError e) {
+        errors.add(e);
       }
     }
+    if (errors.isEmpty()) return;
+    if (failure != null) {
+      errors.forEach(failure::addSuppressed);
+      return;
+    }
+    AssertionError e =
+        new AssertionError("restoring ./dev's " + SERVICE + " failed", errors.get(0));
+    errors.stream().skip(1).forEach(e::addSuppressed);
+    throw e;
   }
 
   private static boolean ready(int port) {

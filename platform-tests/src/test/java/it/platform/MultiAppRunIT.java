@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -67,6 +71,7 @@ class MultiAppRunIT {
       Platform.dev("stop", "daprd-" + s);
       Platform.dev("stop", s);
     }
+    log("./dev's services and sidecars stopped", started);
     LocalProcess run = null;
     Throwable failure = null;
     try {
@@ -95,6 +100,7 @@ class MultiAppRunIT {
             });
       }
       run.rememberDescendants();
+      log("all four ready under dapr run", started);
 
       for (String s : Platform.SERVICES) {
         assertFalse(
@@ -131,8 +137,37 @@ class MultiAppRunIT {
       failure = t;
       throw t;
     } finally {
+      log("checks done", started);
       restore(run, cli, env, ports, failure);
+      log("./dev's services and sidecars back", started);
     }
+  }
+
+  private static void log(String what, Instant since) {
+    System.out.printf(
+        "MultiAppRunIT: %s after %d s%n", what, Duration.between(since, Instant.now()).toSeconds());
+  }
+
+  /** ./dev start of each part, side by side; fails with every part that did not start. */
+  private static void inParallel(List<String> parts) {
+    ExecutorService pool = Executors.newFixedThreadPool(parts.size());
+    List<CompletableFuture<Void>> starts =
+        parts.stream()
+            .map(p -> CompletableFuture.runAsync(() -> Platform.dev("start", p), pool))
+            .toList();
+    List<Throwable> failed = new ArrayList<>();
+    for (CompletableFuture<Void> f : starts) {
+      try {
+        f.join();
+      } catch (CompletionException e) {
+        failed.add(e.getCause());
+      }
+    }
+    pool.shutdown();
+    if (failed.isEmpty()) return;
+    AssertionError e = new AssertionError("./dev start failed", failed.get(0));
+    failed.stream().skip(1).forEach(e::addSuppressed);
+    throw e;
   }
 
   /**
@@ -146,8 +181,11 @@ class MultiAppRunIT {
     if (run != null) {
       steps.add(
           () -> {
+            Instant t = Instant.now();
             stop(cli, env);
-            run.awaitExit(Duration.ofSeconds(60));
+            log("dapr stop -f dapr.yaml returned", t);
+            boolean exited = run.awaitExit(Duration.ofSeconds(60));
+            log("dapr run " + (exited ? "ended" : "still running"), t);
             run.close();
           });
     }
@@ -161,10 +199,14 @@ class MultiAppRunIT {
               LocalProcess.awaitFree(Duration.ofSeconds(30), ports),
               "ports free after dapr stop -f dapr.yaml");
         });
-    for (String s : Platform.SERVICES) {
-      steps.add(() -> Platform.dev("start", "daprd-" + s));
-      steps.add(() -> Platform.dev("start", s));
-    }
+    // side by side, as ./dev up starts them: four Liberty servers one after the other would add
+    // a minute or two to ./dev test
+    Instant t = Instant.now();
+    steps.add(() -> log("ports free", t));
+    steps.add(() -> inParallel(Platform.SERVICES.stream().map(s -> "daprd-" + s).toList()));
+    steps.add(() -> log("./dev's sidecars started", t));
+    steps.add(() -> inParallel(Platform.SERVICES));
+    steps.add(() -> log("./dev's services started", t));
     for (String s : Platform.SERVICES) {
       steps.add(
           () ->
