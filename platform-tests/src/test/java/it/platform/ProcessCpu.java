@@ -67,7 +67,7 @@ final class ProcessCpu {
   static double total(Map<String, Double> before, Map<String, Double> after, long requests) {
     if (after.isEmpty() || requests == 0) return Double.NaN;
     double total = 0;
-    for (var e : after.entrySet()) total += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+    for (var e : after.entrySet()) total += used(before, after, e.getKey());
     return total / requests;
   }
 
@@ -85,17 +85,23 @@ final class ProcessCpu {
     double total = 0;
     var parts =
         after.keySet().stream()
-            .sorted(
-                (a, b) ->
-                    Double.compare(
-                        after.get(b) - before.getOrDefault(b, 0.0),
-                        after.get(a) - before.getOrDefault(a, 0.0)))
+            .sorted((a, b) -> Double.compare(used(before, after, b), used(before, after, a)))
             .toList();
     for (String part : parts) {
-      double ms = (after.get(part) - before.getOrDefault(part, 0.0)) / requests;
+      double ms = used(before, after, part) / requests;
       total += ms;
       out.append(String.format("%n  %-28s %5.2f ms", part, ms));
     }
     return String.format("%.2f ms of CPU per %s:", total, what) + out;
+  }
+
+  /**
+   * CPU ms of {@code part} between two snapshots; a part restarted meanwhile (its counter began
+   * again) counts what it used since its start, never a negative figure.
+   */
+  static double used(Map<String, Double> before, Map<String, Double> after, String part) {
+    double a = after.getOrDefault(part, 0.0);
+    double d = a - before.getOrDefault(part, 0.0);
+    return d < 0 ? a : d;
   }
 }

@@ -215,7 +215,7 @@ public final class RecurringBenchmark {
       StringBuilder cpu = new StringBuilder("CPU ms per completion:");
       double total = 0;
       for (var e : cpuAfter.entrySet()) {
-        double ms = (e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0.0)) / latencyMs.size();
+        double ms = ProcessCpu.used(cpuBefore, cpuAfter, e.getKey()) / latencyMs.size();
         total += ms;
         cpu.append(String.format(" %s %.1f,", e.getKey(), ms));
       }
