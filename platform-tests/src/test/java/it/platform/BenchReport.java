@@ -535,7 +535,12 @@ public final class BenchReport {
 
   private static String caughtUp(CreateBenchmark.Phase p) {
     if (p.caughtUpMs() == -2) return "not running (BENCH_CONSUMERS=0)";
-    if (p.caughtUpMs() < 0) return p.behind() + " events behind, NOT caught up within 180 s";
+    if (p.caughtUpMs() < 0)
+      return String.format(
+          Locale.ROOT,
+          "%,d events behind, NOT caught up (within 180 s, or no progress for %d s)",
+          p.behind(),
+          CreateBenchmark.STALL);
     return String.format(
         Locale.ROOT,
         "%,d events behind, caught up %.1f s later",
