@@ -69,6 +69,8 @@ trap 'rm -rf "$work"' EXIT
 mvn -B -q -pl platform-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp" >/dev/null
 # a copy: a build of platform-tests during the run (./dev test, another engineer) recompiles them
 cp -r platform-tests/target/test-classes "$work/classes"
+[ -f "$work/classes/it/platform/BenchReport.class" ] && [ -f "$work/classes/it/platform/Platform.class" ] ||
+  die "platform-tests was being rebuilt while its classes were copied (another build): run again"
 
 # every knob that is set becomes the system property the benchmarks read
 props=(-Djava.awt.headless=true -Dbench.kafka-libs="$KAFKA_LIBS")

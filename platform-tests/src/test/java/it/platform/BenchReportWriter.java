@@ -172,9 +172,13 @@ final class BenchReportWriter {
       XYSeriesCollection data = new XYSeriesCollection();
       for (Map.Entry<String, List<double[]>> e : l.series().entrySet()) {
         XYSeries s = new XYSeries(e.getKey(), false, true);
+        double lastX = Double.NaN;
         for (double[] p : e.getValue()) {
           if (l.logY() && p[1] <= 0) continue; // a log axis has no 0
+          // no line across seconds without a measurement: a gap
+          if (p[0] - lastX > 2) s.add(lastX + 1, (Number) null);
           s.add(p[0], p[1]);
+          lastX = p[0];
         }
         data.addSeries(s);
       }
