@@ -3,7 +3,7 @@
 # running platform (started first if a part is not running), in one report:
 #   .dev/bench/<UTC timestamp>/report.md with PNG plots beside it (JFreeChart), its path printed at
 #   the end; a progress line every few seconds (phase, elapsed, live rate). Without an argument
-#   every phase runs, one after the other (about 10 minutes on the 2-core machine), each after the
+#   every phase runs, one after the other (sized for ~10 minutes on a quiet 2-core machine), each after the
 #   subscribing services caught up with the previous one and with fresh users; with one, only that
 #   phase. Either way followed by the raw Kafka producer as the physical reference, and the memory
 #   (PSS and RSS) of every part of ./dev status sampled each second: idle before the first phase,
