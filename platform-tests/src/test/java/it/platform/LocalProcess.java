@@ -68,6 +68,24 @@ final class LocalProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Ctrl-C at the terminal: SIGINT to the process group of a process started with setsid (its group
+   * is its pid), so that every process it started gets it too, and nothing else.
+   */
+  void interruptGroup() {
+    try {
+      new ProcessBuilder("kill", "-INT", "--", "-" + process.pid())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Waits up to {@code timeout} for the process to end by itself. */
   boolean awaitExit(Duration timeout) {
     try {
