@@ -72,14 +72,17 @@ final class ChaosFaults {
 
   /**
    * Injects one fault: {@code part} killed with SIGKILL, {@code downtimeSeconds} later started
-   * again; {@code kafka-pause}: Kafka stopped with SIGSTOP for {@code pauseSeconds}.
+   * again; {@code kafka-pause}: Kafka stopped with SIGSTOP for {@code pauseSeconds}. Returns null
+   * (nothing done) when the part is not running and does not come back within 2 minutes. Adds the
+   * part to {@code touched} before it touches it.
    */
-  static Fault inject(String part, int downtimeSeconds, int pauseSeconds)
+  static Fault inject(String part, int downtimeSeconds, int pauseSeconds, List<String> touched)
       throws InterruptedException {
     if (part.equals("kafka-pause")) {
-      long pid = pid("kafka");
-      if (pid < 0) throw new IllegalStateException("kafka is not running");
+      long pid = awaitRunning("kafka");
+      if (pid < 0) return null;
       long at = System.currentTimeMillis();
+      touched.add("kafka");
       signal("STOP", pid);
       try {
         Thread.sleep(pauseSeconds * 1000L);
@@ -88,14 +91,28 @@ final class ChaosFaults {
       }
       return new Fault(part, at, System.currentTimeMillis());
     }
-    long pid = pid(part);
-    if (pid < 0) throw new IllegalStateException(part + " is not running");
+    long pid = awaitRunning(part);
+    if (pid < 0) return null;
     long at = System.currentTimeMillis();
+    touched.add(part);
     signal("KILL", pid);
     waitGone(pid);
     Thread.sleep(downtimeSeconds * 1000L);
     Platform.dev("start", part);
     return new Fault(part, at, System.currentTimeMillis());
+  }
+
+  /**
+   * The pid of a part, waiting up to 2 minutes while it is not running (the platform is shared:
+   * another test may have stopped it for a while); -1 if it stays stopped.
+   */
+  private static long awaitRunning(String part) throws InterruptedException {
+    for (int i = 0; i < 120; i++) {
+      long pid = pid(part);
+      if (pid > 0) return pid;
+      Thread.sleep(1000);
+    }
+    return -1;
   }
 
   private static void waitGone(long pid) throws InterruptedException {

@@ -102,13 +102,20 @@ public final class ChaosRun {
         throw new IllegalArgumentException("unknown part " + part + " (parts: " + ChaosFaults.ALL);
     }
     List<String> parts = ChaosFaults.ALL.stream().filter(p -> !p.equals("kafka-pause")).toList();
+    // the platform is shared: a part another test stopped for a while may come back
     List<String> down = parts.stream().filter(p -> ChaosFaults.pid(p) < 0).toList();
+    for (int i = 0; i < 180 && !down.isEmpty(); i++) {
+      Thread.sleep(1000);
+      down = parts.stream().filter(p -> ChaosFaults.pid(p) < 0).toList();
+    }
     if (!down.isEmpty())
       throw new IllegalStateException("not running: " + down + " (./dev status; ./dev up)");
 
     String run = Long.toString(System.currentTimeMillis(), 36);
     long seed = Long.getLong("chaos.seed", System.currentTimeMillis());
     List<Fault> faults = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    List<String> touched = new ArrayList<>(); // only what this run killed is started again
     List<String> problems = new ArrayList<>();
     log(
         "run "
@@ -128,13 +135,18 @@ public final class ChaosRun {
         Thread.sleep(c.gap() * 1000L);
         for (String part : c.faults()) {
           log("fault: " + part);
-          Fault f = ChaosFaults.inject(part, c.downtime(), c.pause());
+          Fault f = ChaosFaults.inject(part, c.downtime(), c.pause(), touched);
+          if (f == null) {
+            log("  " + part + " is not running (stopped by someone else?): skipped");
+            skipped.add(part);
+            continue;
+          }
           faults.add(f);
           log(String.format("  %s back after %.1f s", part, f.downtimeMs() / 1000.0));
           Thread.sleep(c.gap() * 1000L);
         }
       } finally {
-        List<String> restarted = ChaosFaults.restore(parts);
+        List<String> restarted = ChaosFaults.restore(touched);
         if (!restarted.isEmpty()) problems.add("had to start again at the end: " + restarted);
       }
       log("load stopped; settling (at most " + c.settle() + " s)");
@@ -144,7 +156,13 @@ public final class ChaosRun {
       while (System.currentTimeMillis() < deadline && !allArrived(load, watch)) Thread.sleep(1000);
       Thread.sleep(5000); // what arrives twice arrives soon after
       log(String.format("settled in %.0f s", (System.currentTimeMillis() - settleStart) / 1000.0));
-      return account(c, load, watch, faults, problems);
+      Result r = account(c, load, watch, faults, problems);
+      if (skipped.isEmpty()) return r;
+      return new Result(
+          r.report() + "faults skipped (the part was not running): " + skipped + "\n",
+          r.problems(),
+          r.requests(),
+          r.changes());
     } finally {
       load.close();
     }
