@@ -342,10 +342,12 @@ ensure_liberty() {
     mv "$tmp" "$CACHE/openliberty/$LIBERTY_VERSION"
 }
 
-# Lays out .dev/liberty/servers/SVC as the image's /config: the configuration every service shares
-# (server-common, included by server.xml), then the service's own, then its WAR.
+# Lays out .dev/liberty/servers/NAME (default: SVC) as the image's /config: the configuration every
+# service shares (server-common, included by server.xml), then the service's own, then its WAR.
+# NAME, APP_PORT and DAPR_HTTP_PORT other than the service's own: a second instance (start_replica).
 prepare_server() {
-  local svc="$1" dir="$DEV/liberty/servers/$1"
+  local svc="$1" name="${2:-$1}" dir="$DEV/liberty/servers/${2:-$1}"
+  local http_port="${3:-$(app_port "$1")}" dapr_port="${4:-$(dapr_http_port "$1")}"
   mkdir -p "$dir/apps" "$dir/jdbc"
   cp "$ROOT/liberty-apps/server-common/common.xml" "$dir/"
   cp -r "$ROOT/liberty-apps/$svc/src/main/liberty/config/." "$dir/"
@@ -366,9 +368,9 @@ prepare_server() {
 $jit
 EOF
   cat >"$dir/server.env" <<EOF
-HTTP_PORT=$(app_port "$svc")
+HTTP_PORT=$http_port
 HTTP_HOST=127.0.0.1
-DAPR_HTTP_PORT=$(dapr_http_port "$svc")
+DAPR_HTTP_PORT=$dapr_port
 DAPR_API_TOKEN=$DAPR_API_TOKEN
 APP_API_TOKEN=$APP_API_TOKEN
 MP_JWT_VERIFY_ISSUER=$JWT_ISSUER
@@ -381,6 +383,9 @@ DB_PASSWORD=$PG_PASSWORD
 MALLOC_ARENA_MAX=2
 ${TODO_SERVICE_ENV_EXTRA:-}
 EOF
+  # realtime-service consumes through the broadcast pub/sub: each instance keeps its own consumed
+  # positions under its pod name, the name its sidecar's consumer group takes too (POD_NAME)
+  if [ "$svc" = realtime-service ]; then echo "INBOX_CONSUMER=$(pod_name "$svc" "$name")" >>"$dir/server.env"; fi
 }
 
 start_service() {
@@ -399,21 +404,33 @@ start_service() {
 }
 
 start_sidecar() {
-  local svc="$1" name="daprd-$1" extra=()
-  is_running "$name" && return 0
+  local svc="$1"
+  is_running "daprd-$svc" && return 0
+  run_daprd "daprd-$svc" "$svc" "$(app_port "$svc")" "$(dapr_http_port "$svc")" "$(dapr_grpc_port "$svc")" \
+    "$(dapr_internal_port "$svc")" "$(dapr_metrics_port "$svc")" "$(pod_name "$svc" "$svc")"
+}
+
+# The pod name an instance's sidecar and app go by, as a StatefulSet's pods in Kubernetes:
+# <service>-0 for ./dev's instance, the instance's own name for another (start_replica).
+pod_name() { if [ "$1" = "$2" ]; then echo "$1-0"; else echo "$2"; fi; }
+
+# run_daprd NAME SERVICE APP_PORT HTTP_PORT GRPC_PORT INTERNAL_GRPC_PORT METRICS_PORT POD_NAME
+run_daprd() {
+  local name="$1" svc="$2" extra=()
   # TODO_DAPRD_ARGS: extra daprd flags, e.g. "--enable-profiling --profile-port 7777"
   read -ra extra <<<"${TODO_DAPRD_ARGS:-}"
-  require_free_port "$name" "$(dapr_http_port "$svc")"
-  require_free_port "$name" "$(dapr_grpc_port "$svc")"
+  require_free_port "$name" "$4"
+  require_free_port "$name" "$5"
   # The very files of dapr-config/ (resources and the in-cluster Kafka variant) plus the
   # local secret store: only connection settings differ from Kubernetes, and they are secrets.
-  start_bg "$name" env DAPR_API_TOKEN="$DAPR_API_TOKEN" APP_API_TOKEN="$APP_API_TOKEN" \
+  # POD_NAME is what the Kubernetes injector gives every sidecar ({podName} in pubsub-broadcast).
+  start_bg "$name" env DAPR_API_TOKEN="$DAPR_API_TOKEN" APP_API_TOKEN="$APP_API_TOKEN" POD_NAME="$8" \
     "$DAPR_BIN/daprd" --mode standalone --app-id "$(app_id "$svc")" \
-    --app-port "$(app_port "$svc")" --app-protocol http --app-channel-address 127.0.0.1 \
+    --app-port "$3" --app-protocol http --app-channel-address 127.0.0.1 \
     --dapr-listen-addresses 127.0.0.1 \
-    --dapr-http-port "$(dapr_http_port "$svc")" --dapr-grpc-port "$(dapr_grpc_port "$svc")" \
-    --dapr-internal-grpc-port "$(dapr_internal_port "$svc")" --dapr-internal-grpc-listen-address 127.0.0.1 \
-    --metrics-port "$(dapr_metrics_port "$svc")" \
+    --dapr-http-port "$4" --dapr-grpc-port "$5" \
+    --dapr-internal-grpc-port "$6" --dapr-internal-grpc-listen-address 127.0.0.1 \
+    --metrics-port "$7" \
     --resources-path "$ROOT/dapr-config/resources" \
     --resources-path "$ROOT/dapr-config/kafka/in-cluster" \
     --resources-path "$DEV/dapr" \
@@ -423,6 +440,26 @@ start_sidecar() {
     --app-health-probe-interval 3 --app-health-threshold 3 \
     --dapr-graceful-shutdown-seconds 5 --log-level "${TODO_DAPR_LOG_LEVEL:-info}" "${extra[@]}"
 }
+
+# A second instance of realtime-service (pod name realtime-service-1) for the platform tests of
+# several replicas: the same WAR and configuration, each port realtime-service's plus one (free in
+# platform/services.tsv), its own consumer group and consumed positions. Not part of ./dev up:
+# `./dev start realtime-service-1` and `./dev start daprd-realtime-service-1`, `./dev stop` after.
+REPLICA=realtime-service-1
+replica_port() { echo $(($(service_field realtime-service "$1") + 1)); }
+start_replica() {
+  is_running "$REPLICA" && return 0
+  require_free_port "$REPLICA" "$(replica_port 3)"
+  prepare_server realtime-service "$REPLICA" "$(replica_port 3)" "$(replica_port 4)"
+  start_bg "$REPLICA" env WLP_USER_DIR="$DEV/liberty" "$WLP/bin/server" run "$REPLICA"
+}
+start_replica_sidecar() {
+  is_running "daprd-$REPLICA" && return 0
+  run_daprd "daprd-$REPLICA" realtime-service "$(replica_port 3)" "$(replica_port 4)" "$(replica_port 5)" \
+    "$(replica_port 6)" "$(replica_port 7)" "$REPLICA"
+}
+replica_ready() { http_ok "http://127.0.0.1:$(replica_port 3)/health/ready"; }
+replica_sidecar_ready() { http_ok "http://127.0.0.1:$(replica_port 4)/v1.0/healthz/outbound"; }
 
 sidecar_ready() { http_ok "http://127.0.0.1:$(dapr_http_port "$1")/v1.0/healthz/outbound"; }
 service_ready() { http_ok "http://127.0.0.1:$(app_port "$1")/health/ready"; }

@@ -8,12 +8,12 @@ import (
 )
 
 // isKafkaObject tells the objects that belong to a Kafka variant: the Strimzi
-// resources, the pub/sub Component and the Secret with the broker address.
+// resources, the pub/sub Components and the Secret with the broker address.
 func isKafkaObject(o manifest.Object) bool {
 	switch {
 	case o.GVK().Group == "kafka.strimzi.io":
 		return true
-	case o.GVK().Group == "dapr.io" && o.Kind() == "Component" && o.Name() == "pubsub":
+	case o.GVK().Group == "dapr.io" && o.Kind() == "Component" && (o.Name() == "pubsub" || o.Name() == "pubsub-broadcast"):
 		return true
 	case o.Kind() == "Secret" && o.Name() == "kafka-connection":
 		return true
@@ -86,8 +86,10 @@ func TestEnvironmentsDifferOnlyInKafka(t *testing.T) {
 	}
 	t.Run("Kafka variants", func(t *testing.T) {
 		for name, objects := range map[string]map[string]manifest.Object{"minikube": minikube, "cloud": cloud} {
-			if _, ok := objects["dapr.io/Component pubsub"]; !ok {
-				t.Errorf("%s renders no pub/sub Component", name)
+			for _, component := range []string{"pubsub", "pubsub-broadcast"} {
+				if _, ok := objects["dapr.io/Component "+component]; !ok {
+					t.Errorf("%s renders no pub/sub Component %s", name, component)
+				}
 			}
 		}
 		for _, o := range minikube {

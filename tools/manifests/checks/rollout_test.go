@@ -19,7 +19,7 @@ const daprConfigRevision = "dapr-config-revision"
 
 // TestDaprConfigurationRollsThePods: the sidecars load the Dapr resources only at start, so a
 // change to any of them must change every workload's pod template: the generated ConfigMap holds
-// every file of dapr-config/resources and the variant's pubsub.yaml, and every workload names it
+// every file of dapr-config/resources and the variant's pub/sub Components, and every workload names it
 // (its hashed name) in a volume.
 func TestDaprConfigurationRollsThePods(t *testing.T) {
 	entries, err := os.ReadDir(filepath.Join(render.RepoRoot(), "dapr-config", "resources"))
@@ -32,7 +32,7 @@ func TestDaprConfigurationRollsThePods(t *testing.T) {
 			want = append(want, e.Name())
 		}
 	}
-	want = append(want, "pubsub.yaml")
+	want = append(want, "pubsub.yaml", "pubsub-broadcast.yaml")
 	sort.Strings(want)
 	for _, dir := range overlays {
 		t.Run(dir, func(t *testing.T) {

@@ -106,7 +106,17 @@ final class Platform {
   static Optional<JsonObject> consumedPosition(
       String service, String route, org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
     return state(
-        service, com.todo.dapr.ConsumedPosition.key("", route, record.topic(), record.partition()));
+        service,
+        com.todo.dapr.ConsumedPosition.key(
+            consumer(service), route, record.topic(), record.partition()));
+  }
+
+  /**
+   * The consumer name a service's ./dev instance keeps its consumed positions under: its pod name
+   * for realtime-service (a broadcast subscription, INBOX_CONSUMER), none for a shared group.
+   */
+  static String consumer(String service) {
+    return "realtime-service".equals(service) ? "realtime-service-0" : "";
   }
 
   /** The consumed position of a service's route once it reached {@code record} (within 60 s). */

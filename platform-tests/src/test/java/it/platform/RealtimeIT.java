@@ -51,11 +51,12 @@ class RealtimeIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static URI uri(String after) {
+    return uri(Platform.appPort("realtime-service"), after);
+  }
+
+  static URI uri(int port, String after) {
     return URI.create(
-        "ws://127.0.0.1:"
-            + Platform.appPort("realtime-service")
-            + "/ws/v1/events"
-            + (after == null ? "" : "?after=" + after));
+        "ws://127.0.0.1:" + port + "/ws/v1/events" + (after == null ? "" : "?after=" + after));
   }
 
   /** A client that keeps every text frame and the close it got. */
@@ -129,11 +130,16 @@ class RealtimeIT {
 
   /** Connects with the token in the Authorization header. */
   static Client connect(String token, String after) {
+    return connect(Platform.appPort("realtime-service"), token, after);
+  }
+
+  /** Connects to the instance listening on {@code port}. */
+  static Client connect(int port, String token, String after) {
     Client c = new Client();
     c.socket =
         HTTP.newWebSocketBuilder()
             .header("Authorization", "Bearer " + token)
-            .buildAsync(uri(after), c)
+            .buildAsync(uri(port, after), c)
             .join();
     return c;
   }

@@ -2,6 +2,7 @@ package com.todo.realtime.application;
 
 import static com.todo.events.Jsonp.JSON;
 
+import com.todo.dapr.ConsumedPosition;
 import com.todo.dapr.DaprSidecar;
 import com.todo.dapr.StateEntry;
 import com.todo.events.CloudEvent;
@@ -35,8 +36,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <ul>
  *   <li>{@code rt|head|<user>}: how many events the user's log holds ({@code next}: the number of
- *       the last one) and the ids of the latest {@value #RECENT} (a producer's duplicate is not
- *       logged twice).
+ *       the last one), the ids of the latest {@value #RECENT} (a producer's duplicate is not logged
+ *       twice) and, per topic and partition, the Kafka offset up to which it holds that partition's
+ *       events of the user ({@code offsets}: what another replica logged already).
  *   <li>{@code rt|log|<user>|<n mod capacity>}: the n-th event of the user ({@code {"n",
  *       "event"}}), a ring of {@code realtime.log.capacity} (1,000) slots per user, each expiring
  *       {@code realtime.log.ttl} (24 h) after it was written: an event can be resumed from while it
@@ -47,8 +49,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       reminder firing: only that one publishes {@code reminder.delivered.v1}.
  * </ul>
  *
- * A delivery of events is logged with one bulk read and one transaction (two with reminders), under
- * a lock of each of its users in this process, then pushed to the users' connections in log order.
+ * A delivery of events is logged with one bulk read, one conditional write of each head that
+ * changed (ETag: several replicas may log the same events, whichever comes first wins) and one
+ * transaction of the slots (plus one of the pending sets with reminders), under a lock of each of
+ * its users in this process, then pushed to the users' connections in log order.
  */
 @ApplicationScoped
 public class EventLog {
@@ -127,18 +131,38 @@ public class EventLog {
   }
 
   /**
-   * Logs the events (in their order, each user's appended to that user's log) and hands each newly
-   * logged one to {@code push} while still holding the users' locks, so that the pushes of a user
-   * come in log order.
-   *
-   * @throws RuntimeException when the state store fails: nothing was pushed, the events are to be
-   *     delivered again
+   * As {@link #append(List, List, java.util.function.Consumer)} for events whose place on Kafka is
+   * unknown (a parked event retried alone): an event already logged is recognised by its id among
+   * the user's latest.
    */
   public void append(List<CloudEvent> events, java.util.function.Consumer<Logged> push) {
-    Map<String, List<CloudEvent>> byUser = new LinkedHashMap<>();
-    for (CloudEvent e : events) {
+    append(events, java.util.Collections.nCopies(events.size(), null), push);
+  }
+
+  /**
+   * Logs the events (in their order, each user's appended to that user's log) and hands each one to
+   * {@code push}, in log order, while still holding the users' locks.
+   *
+   * <p>Every replica consumes every event (a broadcast subscription), and whichever replica comes
+   * first logs it: the head of a user's log says, per topic and partition, up to which Kafka offset
+   * it holds that partition's events ({@code positions}, null when unknown), and is written only if
+   * no other replica wrote it since it was read (ETag). A replica that finds an event logged
+   * already takes its number from the head, writes its slot again (the same value: this repairs a
+   * slot lost when a replica failed between the head and the slots) and pushes it to its own
+   * connections.
+   *
+   * @param positions where each event sits on Kafka, in the order of {@code events}
+   * @throws RuntimeException when the state store fails: the events are to be delivered again
+   */
+  public void append(
+      List<CloudEvent> events,
+      List<ConsumedPosition> positions,
+      java.util.function.Consumer<Logged> push) {
+    Map<String, List<Integer>> byUser = new LinkedHashMap<>();
+    for (int i = 0; i < events.size(); i++) {
+      CloudEvent e = events.get(i);
       if (e.userId() == null || e.userId().isBlank()) continue;
-      byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+      byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(i);
     }
     if (byUser.isEmpty()) return;
     List<ReentrantLock> held = lockAll(byUser.keySet());
@@ -147,53 +171,93 @@ public class EventLog {
       for (var entry : byUser.entrySet()) {
         keys.add(headKey(entry.getKey()));
         boolean reminders = false;
-        for (CloudEvent e : entry.getValue()) {
-          if (isReminder(e)) {
+        for (int i : entry.getValue()) {
+          if (isReminder(events.get(i))) {
             reminders = true;
-            keys.add(ackedKey(e.id()));
+            keys.add(ackedKey(events.get(i).id()));
           }
         }
         if (reminders) keys.add(pendingKey(entry.getKey()));
       }
-      Map<String, JsonValue> stored = sidecar.readStates(keys);
-      Map<String, JsonValue> logWrites = new LinkedHashMap<>();
+      Map<String, StateEntry> stored = sidecar.readEntries(keys);
       Map<String, JsonValue> pendingWrites = new LinkedHashMap<>();
-      List<Logged> pushes = new ArrayList<>();
       for (var entry : byUser.entrySet()) {
         String user = entry.getKey();
-        Head head = Head.of(stored.get(headKey(user)));
         List<JsonObject> pending = null;
-        boolean pendingChanged = false;
-        for (CloudEvent e : entry.getValue()) {
-          if (isReminder(e) && !stored.containsKey(ackedKey(e.id()))) {
-            if (pending == null) pending = pendingOf(stored.get(pendingKey(user)));
-            if (pending.stream().noneMatch(p -> e.id().equals(p.getString("id", null)))) {
-              pending.add(e.toJson());
-              while (pending.size() > pendingMax) pending.remove(0);
-              pendingChanged = true;
-            }
+        for (int i : entry.getValue()) {
+          CloudEvent e = events.get(i);
+          if (!isReminder(e) || stored.containsKey(ackedKey(e.id()))) continue;
+          if (pending == null) pending = pendingOf(valueOf(stored.get(pendingKey(user))));
+          if (pending.stream().noneMatch(p -> e.id().equals(p.getString("id", null)))) {
+            pending.add(e.toJson());
+            while (pending.size() > pendingMax) pending.remove(0);
+            pendingWrites.put(pendingKey(user), pendingJson(pending));
           }
-          if (head.recent.contains(e.id())) {
-            LOG.fine(() -> "event " + e.id() + " of " + user + " is logged already");
-            continue;
-          }
-          long n = head.append(e.id());
-          JsonObject json = e.toJson();
-          logWrites.put(
-              slotKey(user, n), JSON.createObjectBuilder().add("n", n).add("event", json).build());
-          pushes.add(new Logged(user, n, e.id(), json.toString()));
         }
-        logWrites.put(headKey(user), head.toJson());
-        if (pendingChanged) pendingWrites.put(pendingKey(user), pendingJson(pending));
       }
       // pending first: when the log write then fails, the redelivery finds the reminder pending
       // already and logs it
       if (!pendingWrites.isEmpty()) sidecar.saveStates(pendingWrites, pendingTtl.toSeconds());
-      sidecar.saveStates(logWrites, logTtl.toSeconds());
+      Map<String, JsonValue> slots = new LinkedHashMap<>();
+      List<Logged> pushes = new ArrayList<>();
+      for (var entry : byUser.entrySet()) {
+        String user = entry.getKey();
+        StateEntry head = stored.get(headKey(user));
+        for (int attempt = 1; ; attempt++) {
+          Map<String, JsonValue> userSlots = new LinkedHashMap<>();
+          List<Logged> userPushes = new ArrayList<>();
+          Head h = Head.of(valueOf(head));
+          boolean appended = false;
+          for (int i : entry.getValue()) {
+            CloudEvent e = events.get(i);
+            ConsumedPosition at = positions.get(i);
+            long n;
+            if (h.holds(e.id(), at)) {
+              n = h.indexOf(e.id()); // 0 when no longer among the latest: not pushed here
+              if (n == 0) {
+                LOG.fine(() -> "event " + e.id() + " of " + user + " is logged already");
+                continue;
+              }
+            } else {
+              n = h.append(e.id(), at);
+              appended = true;
+            }
+            JsonObject json = e.toJson();
+            if (n > h.next - capacity) {
+              userSlots.put(
+                  slotKey(user, n),
+                  JSON.createObjectBuilder().add("n", n).add("event", json).build());
+            }
+            userPushes.add(new Logged(user, n, e.id(), json.toString()));
+          }
+          if (!appended
+              || sidecar.saveState(
+                  headKey(user),
+                  h.toJson().toString(),
+                  head == null ? null : head.etag(),
+                  head == null,
+                  logTtl.toSeconds())) {
+            slots.putAll(userSlots);
+            pushes.addAll(userPushes);
+            break;
+          }
+          // another replica logged events of this user since the read: look again
+          if (attempt >= 10) {
+            throw new IllegalStateException(
+                "the log head of " + user + " keeps changing under this replica; retried");
+          }
+          head = sidecar.getState(headKey(user)).orElse(null);
+        }
+      }
+      if (!slots.isEmpty()) sidecar.saveStates(slots, logTtl.toSeconds());
       for (Logged l : pushes) push.accept(l);
     } finally {
       unlockAll(held);
     }
+  }
+
+  private static JsonValue valueOf(StateEntry entry) {
+    return entry == null ? null : parse(entry.json());
   }
 
   static boolean isReminder(CloudEvent e) {
@@ -238,6 +302,32 @@ public class EventLog {
       events.add(new Logged(user, n, event.getString("id"), event.toString()));
     }
     return new Resume(true, events, last);
+  }
+
+  /** The number of the user's last logged event (0 when none). */
+  public long head(String user) {
+    return Head.of(sidecar.readStates(List.of(headKey(user))).get(headKey(user))).next;
+  }
+
+  /**
+   * The events numbered {@code from} to {@code to} of the user's log, or empty when one of them is
+   * not there (no longer kept, or its slot not written yet).
+   */
+  public Optional<List<Logged>> range(String user, long from, long to) {
+    if (to - from + 1 > capacity) return Optional.empty();
+    List<String> keys = new ArrayList<>();
+    for (long n = from; n <= to; n++) keys.add(slotKey(user, n));
+    Map<String, JsonValue> slots = keys.isEmpty() ? Map.of() : sidecar.readStates(keys);
+    List<Logged> events = new ArrayList<>();
+    for (long n = from; n <= to; n++) {
+      if (!(slots.get(slotKey(user, n)) instanceof JsonObject o)
+          || o.getJsonNumber("n").longValue() != n) {
+        return Optional.empty();
+      }
+      JsonObject event = o.getJsonObject("event");
+      events.add(new Logged(user, n, event.getString("id"), event.toString()));
+    }
+    return Optional.of(events);
   }
 
   /** The user's reminders waiting for an acknowledgement, oldest first (their JSON text). */
@@ -339,10 +429,14 @@ public class EventLog {
     return JSON.createReader(new StringReader(json)).readValue();
   }
 
-  /** A user's log head: the number of its last event and the ids of the latest ones. */
+  /**
+   * A user's log head: the number of its last event, the ids of the latest ones, and per topic and
+   * partition the Kafka offset up to which the log holds that partition's events of the user.
+   */
   static final class Head {
     long next;
     final Deque<String> recent = new ArrayDeque<>();
+    final Map<String, Long> offsets = new java.util.TreeMap<>();
 
     static Head of(JsonValue stored) {
       Head h = new Head();
@@ -351,14 +445,37 @@ public class EventLog {
         if (o.get("recent") instanceof JsonArray ids) {
           for (JsonValue v : ids) h.recent.add(((jakarta.json.JsonString) v).getString());
         }
+        if (o.get("offsets") instanceof JsonObject at) {
+          at.forEach(
+              (k, v) -> {
+                if (v instanceof jakarta.json.JsonNumber num) h.offsets.put(k, num.longValue());
+              });
+        }
       }
       return h;
     }
 
-    long append(String id) {
+    static String partition(ConsumedPosition at) {
+      return at.topic() + "|" + at.partition();
+    }
+
+    /** Whether the log holds the event: by its place on Kafka when known, else by its id. */
+    boolean holds(String id, ConsumedPosition at) {
+      if (recent.contains(id)) return true;
+      if (at == null) return false;
+      Long upTo = offsets.get(partition(at));
+      return upTo != null && at.offset() <= upTo;
+    }
+
+    long append(String id, ConsumedPosition at) {
       recent.addLast(id);
       while (recent.size() > RECENT) recent.removeFirst();
+      if (at != null) offsets.merge(partition(at), at.offset(), Math::max);
       return ++next;
+    }
+
+    long append(String id) {
+      return append(id, null);
     }
 
     /** The number of the event with this id if it is among the recent ones, else 0. */
@@ -373,9 +490,12 @@ public class EventLog {
     }
 
     JsonObject toJson() {
+      var at = JSON.createObjectBuilder();
+      offsets.forEach(at::add);
       return JSON.createObjectBuilder()
           .add("next", next)
           .add("recent", JSON.createArrayBuilder(List.copyOf(recent)))
+          .add("offsets", at)
           .build();
     }
   }

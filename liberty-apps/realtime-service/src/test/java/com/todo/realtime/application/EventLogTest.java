@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.todo.dapr.ConsumedPosition;
 import com.todo.dapr.DaprSidecar;
 import com.todo.dapr.SidecarException;
 import com.todo.dapr.StateEntry;
@@ -47,6 +48,19 @@ class EventLogTest {
           found.put(k, JSON.createReader(new StringReader(values.get(k))).readValue());
         }
       }
+      return found;
+    }
+
+    /** Runs once after the next bulk read: another replica writing in between. */
+    Runnable afterNextRead;
+
+    @Override
+    public Map<String, StateEntry> readEntries(List<String> keys) {
+      Map<String, StateEntry> found = new HashMap<>();
+      for (String k : keys) getState(k).ifPresent(e -> found.put(k, e));
+      Runnable between = afterNextRead;
+      afterNextRead = null;
+      if (between != null) between.run();
       return found;
     }
 
@@ -157,12 +171,99 @@ class EventLogTest {
   }
 
   @Test
-  void anEventDeliveredAgainIsNeitherLoggedNorPushedTwice() {
+  void anEventDeliveredAgainIsNotLoggedTwiceAndKeepsItsNumber() {
     CloudEvent a1 = task("ann"), a2 = task("ann");
     append(a1, a2);
     append(a2, a1);
 
-    assertEquals(List.of(a1.id(), a2.id()), ids(pushed));
+    // pushed again with the same numbers: a connection sends a number once
+    assertEquals(List.of(a1.id(), a2.id(), a2.id(), a1.id()), ids(pushed));
+    assertEquals(List.of(1L, 2L, 2L, 1L), pushed.stream().map(EventLog.Logged::n).toList());
+    assertEquals(List.of(a2.id()), ids(log.after("ann", a1.id()).events()));
+  }
+
+  // --- several replicas: each consumes every event, whichever comes first logs it ----------
+
+  private static ConsumedPosition at(String topic, long offset) {
+    return new ConsumedPosition(topic, 0, offset, -1);
+  }
+
+  private EventLog replica(List<EventLog.Logged> pushes) {
+    EventLog other = new EventLog();
+    other.sidecar = store;
+    other.capacity = log.capacity;
+    other.logTtl = log.logTtl;
+    other.pendingMax = log.pendingMax;
+    other.pendingTtl = log.pendingTtl;
+    return other;
+  }
+
+  @Test
+  void twoReplicasLogEachEventOnceAndPushTheSameNumbers() {
+    CloudEvent a1 = task("ann"), a2 = task("ann");
+    List<EventLog.Logged> second = new ArrayList<>();
+    EventLog other = replica(second);
+    log.append(List.of(a1, a2), List.of(at("task-events", 7), at("task-events", 8)), pushed::add);
+    other.append(List.of(a1, a2), List.of(at("task-events", 7), at("task-events", 8)), second::add);
+
+    assertEquals(List.of(1L, 2L), second.stream().map(EventLog.Logged::n).toList());
+    assertEquals(ids(pushed), ids(second));
+    assertEquals(2, log.after("ann", a1.id()).head(), "logged once");
+    assertEquals(List.of(a2.id()), ids(log.after("ann", a1.id()).events()));
+  }
+
+  @Test
+  void aReplicaThatLosesTheRaceForTheHeadTakesTheWinnersNumbers() {
+    CloudEvent a1 = task("ann"), a2 = task("ann"), a3 = task("ann");
+    List<EventLog.Logged> second = new ArrayList<>();
+    EventLog other = replica(second);
+    // the other replica reads the head, then this one logs a1 and a2 before it writes
+    store.afterNextRead =
+        () ->
+            log.append(
+                List.of(a1, a2), List.of(at("task-events", 1), at("task-events", 2)), pushed::add);
+    other.append(
+        List.of(a1, a2, a3),
+        List.of(at("task-events", 1), at("task-events", 2), at("task-events", 3)),
+        second::add);
+
+    assertEquals(List.of(a1.id(), a2.id(), a3.id()), ids(second));
+    assertEquals(List.of(1L, 2L, 3L), second.stream().map(EventLog.Logged::n).toList());
+    EventLog.Resume r = log.after("ann", a1.id());
+    assertEquals(List.of(a2.id(), a3.id()), ids(r.events()), "no event twice, none lost");
+  }
+
+  @Test
+  void aReplicaFarBehindSkipsByOffsetWhatIsNoLongerAmongTheLatestIds() {
+    List<CloudEvent> events = new ArrayList<>();
+    List<ConsumedPosition> at = new ArrayList<>();
+    for (int i = 0; i < EventLog.RECENT + 3; i++) {
+      events.add(task("ann"));
+      at.add(at("task-events", 100 + i));
+    }
+    log.capacity = 1000;
+    log.append(events, at, pushed::add);
+    List<EventLog.Logged> second = new ArrayList<>();
+    EventLog late = replica(second);
+    late.append(events.subList(0, 2), at.subList(0, 2), second::add);
+
+    assertEquals(List.of(), second, "too old to know its number here: not pushed, not logged");
+    assertEquals(
+        EventLog.RECENT + 3, log.after("ann", events.get(EventLog.RECENT + 2).id()).head());
+  }
+
+  @Test
+  void aSlotLostAfterTheHeadWasWrittenIsWrittenByTheRedelivery() {
+    CloudEvent a1 = task("ann"), a2 = task("ann");
+    append(a1);
+    store.failWrites = true; // the head (a conditional write) goes through, the slots do not
+    assertThrows(
+        SidecarException.class,
+        () -> log.append(List.of(a2), List.of(at("task-events", 5)), pushed::add));
+    assertFalse(log.after("ann", a1.id()).found(), "slot 2 missing: a resume is refused");
+    store.failWrites = false;
+    log.append(List.of(a2), List.of(at("task-events", 5)), pushed::add);
+
     assertEquals(List.of(a2.id()), ids(log.after("ann", a1.id()).events()));
   }
 

@@ -7,6 +7,7 @@ import static com.todo.events.EventType.TASK_DELETED;
 import static com.todo.events.EventType.TASK_REOPENED;
 import static com.todo.events.EventType.TASK_UPDATED;
 
+import com.todo.dapr.ConsumedPosition;
 import com.todo.dapr.EventHandler;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
@@ -25,8 +26,9 @@ import java.util.logging.Logger;
  * What realtime-service does with the events of its subscriptions
  * (dapr-config/resources/subscription-realtime-service.yaml), delivered by dapr-client's
  * EventRoutes: each delivery is appended to its users' resume logs (reminders also to their pending
- * sets) in one state read and one write ({@link #prepare}), then pushed to the users' open
- * connections. An event that could not be logged is answered RETRY, and dapr-client parks it.
+ * sets), by whichever replica comes first ({@link EventLog#append}, told where each event sits on
+ * Kafka), then pushed to the users' open connections on this replica. An event that could not be
+ * logged is answered RETRY, and dapr-client parks it.
  */
 @ApplicationScoped
 public class RealtimeEvents implements EventHandler {
@@ -54,12 +56,12 @@ public class RealtimeEvents implements EventHandler {
   }
 
   @Override
-  public void prepare(List<CloudEvent> events) {
+  public void prepare(List<CloudEvent> events, List<ConsumedPosition> positions) {
     Map<String, Outcome> outcomes = prepared.get();
     outcomes.clear();
     Outcome outcome;
     try {
-      log.append(events, connections::push);
+      log.append(events, positions, connections::push);
       outcome = Outcome.HANDLED;
     } catch (RuntimeException e) {
       LOG.warning(() -> events.size() + " events could not be logged, they are retried: " + e);

@@ -97,6 +97,7 @@ public final class Connection extends Endpoint {
   private void open() {
     try {
       EventLog.Resume resume = after == null ? null : log.after(user, after);
+      long head = resume == null ? log.head(user) : resume.head();
       List<JsonObject> pending = log.pending(user);
       synchronized (this) {
         if (resume != null && !resume.found()) enqueue(resyncFrame(after));
@@ -110,7 +111,8 @@ public final class Connection extends Endpoint {
         } else if (resume != null) {
           lastSent = resume.head();
         } else {
-          lastSent = Long.MIN_VALUE;
+          // from now on: the log's head, or the first event that came while opening
+          lastSent = held.isEmpty() ? head : Math.min(head, held.get(0).n() - 1);
         }
         List<Logged> live = held;
         held = null;
@@ -151,6 +153,20 @@ public final class Connection extends Endpoint {
 
   private void send(Logged l) {
     if (lastSent != Long.MIN_VALUE && l.n() <= lastSent) return;
+    if (lastSent != Long.MIN_VALUE && l.n() > lastSent + 1 && held == null) {
+      // events this replica did not push (another replica logged them and this one has not
+      // consumed them yet, or in another order): from the log, or the client resumes
+      var missing = log.range(user, lastSent + 1, l.n() - 1);
+      if (missing.isEmpty()) {
+        closeLater(TRY_AGAIN_LATER, "events missed, resume with after");
+        return;
+      }
+      for (Logged m : missing.get()) sendNumbered(m);
+    }
+    sendNumbered(l);
+  }
+
+  private void sendNumbered(Logged l) {
     lastSent = l.n();
     if (sentPending.contains(l.id())) return;
     enqueue(l.json());

@@ -1,0 +1,137 @@
+package it.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import it.platform.RealtimeIT.Client;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two replicas of realtime-service, each consuming every event through the broadcast pub/sub (its
+ * own consumer group and consumed positions) and sharing the users' logs in the state store:
+ * ./dev's instance and a second one (`./dev start realtime-service-1`, its ports realtime-service's
+ * plus one), each with its own sidecar.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealtimeReplicasIT {
+
+  private static final int FIRST = Platform.appPort("realtime-service");
+  private static final int SECOND = FIRST + 1;
+
+  @BeforeAll
+  static void startTheSecondReplica() throws Exception {
+    // the sidecar first: the service is ready only once it reaches its sidecar
+    Platform.dev("start", "daprd-realtime-service-1");
+    Platform.dev("start", "realtime-service-1");
+    // its consumer group starts at the newest offset once Kafka assigns it the partitions: wait
+    // until an event reaches a client of the second replica
+    TaskApi api = new TaskApi(newUser("warm"));
+    try (Client c = RealtimeIT.connect(SECOND, api.token(), null)) {
+      Platform.awaitTrue(
+          Duration.ofSeconds(90),
+          "the second replica to push a change",
+          () -> {
+            api.create("{\"title\":\"warm-up\"}");
+            try {
+              return !c.quietFor(Duration.ofSeconds(3));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return false;
+            }
+          });
+    }
+  }
+
+  @AfterAll
+  static void stopTheSecondReplica() {
+    Platform.dev("stop", "daprd-realtime-service-1");
+    Platform.dev("stop", "realtime-service-1");
+  }
+
+  private static String newUser(String what) {
+    return "replicas-" + what + "-" + UUID.randomUUID();
+  }
+
+  @Test
+  @Order(1)
+  void aClientOnEitherReplicaGetsEveryEventOfItsUserOnceInCommitOrder() {
+    TaskApi api = new TaskApi(newUser("both"));
+    List<String> created = new ArrayList<>();
+    String firstEvent;
+    try (Client one = RealtimeIT.connect(FIRST, api.token(), null);
+        Client two = RealtimeIT.connect(SECOND, api.token(), null)) {
+      for (int i = 0; i < 12; i++) {
+        created.add(api.create("{\"title\":\"change " + i + "\"}").getString("id"));
+      }
+      List<String> onFirst = new ArrayList<>(), onSecond = new ArrayList<>();
+      List<String> eventIds = new ArrayList<>();
+      for (String ignored : created) {
+        var frame = one.next();
+        eventIds.add(frame.getString("id"));
+        onFirst.add(frame.getJsonObject("data").getString("id"));
+        var other = two.next();
+        assertEquals(frame.getString("id"), other.getString("id"), "the same event, same id");
+        onSecond.add(other.getJsonObject("data").getString("id"));
+      }
+      firstEvent = eventIds.get(0);
+      assertEquals(created, onFirst, "first replica: every change, in commit order");
+      assertEquals(created, onSecond, "second replica: every change, in commit order");
+    }
+    // both replicas wrote to the one log: a resume on either has each event once
+    for (int port : new int[] {FIRST, SECOND}) {
+      try (Client again = RealtimeIT.connect(port, api.token(), firstEvent)) {
+        List<String> resumed = new ArrayList<>();
+        for (int i = 1; i < created.size(); i++) {
+          resumed.add(again.next().getJsonObject("data").getString("id"));
+        }
+        assertEquals(created.subList(1, created.size()), resumed, "resume on :" + port);
+        assertTrue(quiet(again), "nothing more, nothing twice on :" + port);
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theClientsOfAStoppedReplicaResumeOnTheOtherWithoutLoss() {
+    TaskApi api = new TaskApi(newUser("moved"));
+    String last;
+    try (Client two = RealtimeIT.connect(SECOND, api.token(), null)) {
+      for (int i = 0; i < 3; i++) api.create("{\"title\":\"before " + i + "\"}");
+      List<String> got = two.nextIds(3);
+      last = got.get(2);
+      Platform.dev("stop", "daprd-realtime-service-1");
+      Platform.dev("stop", "realtime-service-1");
+    }
+    List<String> meanwhile = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      meanwhile.add(api.create("{\"title\":\"meanwhile " + i + "\"}").getString("id"));
+    }
+    try (Client one = RealtimeIT.connect(FIRST, api.token(), last)) {
+      List<String> resumed = new ArrayList<>();
+      for (int i = 0; i < meanwhile.size(); i++) {
+        resumed.add(one.next().getJsonObject("data").getString("id"));
+      }
+      assertEquals(meanwhile, resumed, "exactly the events after the last one seen, in order");
+      String live = api.create("{\"title\":\"live\"}").getString("id");
+      assertEquals(live, one.next().getJsonObject("data").getString("id"), "then live");
+    }
+  }
+
+  private static boolean quiet(Client c) {
+    try {
+      return c.quietFor(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
