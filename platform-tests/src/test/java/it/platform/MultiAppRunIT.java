@@ -67,12 +67,12 @@ class MultiAppRunIT {
       ports.add(Platform.sidecarGrpcPort(s));
     }
     Instant started = Instant.now();
-    inParallel(
-        "stop", Platform.SERVICES.stream().flatMap(s -> Stream.of("daprd-" + s, s)).toList());
-    log("./dev's services and sidecars stopped", started);
     LocalProcess run = null;
     Throwable failure = null;
     try {
+      inParallel(
+          "stop", Platform.SERVICES.stream().flatMap(s -> Stream.of("daprd-" + s, s)).toList());
+      log("./dev's services and sidecars stopped", started);
       assertEquals(
           Optional.empty(),
           LocalProcess.awaitFree(Duration.ofSeconds(30), ports),
@@ -101,6 +101,11 @@ class MultiAppRunIT {
       }
       run.rememberDescendants();
       log("all four ready under dapr run", started);
+      for (String s : Platform.SERVICES) {
+        assertTrue(
+            run.output().contains("Started Dapr with app id \"" + s + "\""),
+            "dapr run started " + s + "'s sidecar:\n" + run.tail(40));
+      }
 
       for (String s : Platform.SERVICES) {
         assertFalse(
