@@ -98,7 +98,7 @@ final class ChaosFaults {
     signal("KILL", pid);
     waitGone(pid);
     Thread.sleep(downtimeSeconds * 1000L);
-    Platform.dev("start", part);
+    start(part);
     return new Fault(part, at, System.currentTimeMillis());
   }
 
@@ -113,6 +113,20 @@ final class ChaosFaults {
       Thread.sleep(1000);
     }
     return -1;
+  }
+
+  /** ./dev start, tried 3 times (./dev may be mid-edit in a shared tree, a port still held). */
+  static void start(String part) throws InterruptedException {
+    for (int i = 1; ; i++) {
+      try {
+        Platform.dev("start", part);
+        return;
+      } catch (AssertionError | RuntimeException e) {
+        if (i == 3) throw e;
+        System.err.println("./dev start " + part + " failed, again in 10 s: " + e.getMessage());
+        Thread.sleep(10_000);
+      }
+    }
   }
 
   private static void waitGone(long pid) throws InterruptedException {
@@ -138,10 +152,13 @@ final class ChaosFaults {
       if (part.equals("kafka-pause") || !parts.contains(part)) continue;
       if (pid(part) < 0) {
         try {
-          Platform.dev("start", part);
+          start(part);
           started.add(part);
         } catch (RuntimeException | AssertionError e) {
           System.err.println("could not start " + part + ": " + e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return started;
         }
       }
     }
