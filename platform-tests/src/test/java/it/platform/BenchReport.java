@@ -203,7 +203,7 @@ public final class BenchReport {
               "task creates/s at full speed (POST /api/v1/tasks, " + full.name() + ")",
               String.format(
                   Locale.ROOT,
-                  "**%s/s** (%,d in %.1f s, %d failed); latency p50 %s, p99 %s; %s CPU per create;"
+                  "**%s/s** (%,d in %.1f s, %,d failed); latency p50 %s, p99 %s; %s CPU per create;"
                       + " subscribers %s",
                   num(full.perSecond()),
                   full.created(),
@@ -219,7 +219,7 @@ public final class BenchReport {
               "task creates at a fixed 100/s",
               String.format(
                   Locale.ROOT,
-                  "%s/s (%,d in %.1f s, %d failed); latency p50 %s, p99 %s; subscribers %s",
+                  "%s/s (%,d in %.1f s, %,d failed); latency p50 %s, p99 %s; subscribers %s",
                   num(fixed.perSecond()),
                   fixed.created(),
                   fixed.seconds(),
@@ -459,6 +459,7 @@ public final class BenchReport {
     BenchReportWriter.Memory mem = memory == null ? null : memory.table();
     if (mem != null) {
       long peak = Arrays.stream(mem.peakTotalPssKb()).max().orElse(0);
+      long notIdle = mem.rows().stream().filter(m -> m.idlePssKb() < 0).count();
       rows.add(
           new BenchReportWriter.Row(
               "memory of the platform, PSS (idle before the load / peak during a phase)",
@@ -466,7 +467,12 @@ public final class BenchReport {
                   + BenchReportWriter.mib(mem.idleTotalPssKb())
                   + " MiB** / "
                   + BenchReportWriter.mib(peak)
-                  + " MiB (per process below)",
+                  + " MiB (per process below)"
+                  + (notIdle == 0
+                      ? ""
+                      : "; "
+                          + notIdle
+                          + " parts were not running while idle: the idle total lacks them"),
               ""));
     }
     if (raw != null)
@@ -604,7 +610,9 @@ public final class BenchReport {
     return String.format(Locale.ROOT, "%,d ms", v);
   }
 
+  /** "12.34 ms"; "–" for a figure not measured (negative or NaN) */
   static String msf(double v) {
+    if (Double.isNaN(v) || v < 0) return "–";
     return String.format(Locale.ROOT, "%.2f ms", v);
   }
 
