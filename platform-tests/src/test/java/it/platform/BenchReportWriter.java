@@ -63,7 +63,10 @@ final class BenchReportWriter {
     String title();
   }
 
-  /** Lines of {@code [x, y]} points, one per series; y on a log axis when {@code logY}. */
+  /**
+   * Lines of {@code [x, y]} points, one per series; y on a log axis when {@code logY} and the
+   * values span over 1.5 decades.
+   */
   record Lines(
       String file,
       String title,
@@ -169,12 +172,23 @@ final class BenchReportWriter {
   static JFreeChart draw(Chart c) {
     JFreeChart chart;
     if (c instanceof Lines l) {
+      // a log axis only where the values span more than about 1.5 decades: within one, its
+      // ticks carry too few labels to read
+      double lo = Double.MAX_VALUE;
+      double hi = 0;
+      for (List<double[]> points : l.series().values())
+        for (double[] p : points)
+          if (p[1] > 0) {
+            lo = Math.min(lo, p[1]);
+            hi = Math.max(hi, p[1]);
+          }
+      boolean log = l.logY() && hi / lo > 30;
       XYSeriesCollection data = new XYSeriesCollection();
       for (Map.Entry<String, List<double[]>> e : l.series().entrySet()) {
         XYSeries s = new XYSeries(e.getKey(), false, true);
         double lastX = Double.NaN;
         for (double[] p : e.getValue()) {
-          if (l.logY() && p[1] <= 0) continue; // a log axis has no 0
+          if (log && p[1] <= 0) continue; // a log axis has no 0
           // no line across seconds without a measurement: a gap
           if (p[0] - lastX > 2) s.add(lastX + 1, (Number) null);
           s.add(p[0], p[1]);
@@ -193,7 +207,7 @@ final class BenchReportWriter {
               false,
               false);
       XYPlot plot = chart.getXYPlot();
-      if (l.logY()) {
+      if (log) {
         // ticks at 1, 2, ... 10, 20, ... labelled as plain numbers
         LogarithmicAxis axis = new LogarithmicAxis(l.yLabel());
         axis.setStrictValuesFlag(false);
