@@ -461,6 +461,15 @@ start_replica_sidecar() {
 replica_ready() { http_ok "http://127.0.0.1:$(replica_port 3)/health/ready"; }
 replica_sidecar_ready() { http_ok "http://127.0.0.1:$(replica_port 4)/v1.0/healthz/outbound"; }
 
+# Whether Kafka consumer group $1 is Stable with a member: partitions assigned. realtime-service's
+# broadcast group (pubsub-broadcast) starts at the newest offset when it is first assigned, so a
+# change made before that would reach no client; ./dev up waits for it.
+group_stable() {
+  kafka_java org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
+    --bootstrap-server "127.0.0.1:$KAFKA_PORT" --describe --group "$1" --state 2>/dev/null |
+    awk '$1 == group && $(NF-1) == "Stable" && $NF > 0 { found = 1 } END { exit !found }' group="$1"
+}
+
 sidecar_ready() { http_ok "http://127.0.0.1:$(dapr_http_port "$1")/v1.0/healthz/outbound"; }
 service_ready() { http_ok "http://127.0.0.1:$(app_port "$1")/health/ready"; }
 # The sidecar delivers to its app only once its own health probe saw the app healthy (every 3 s):

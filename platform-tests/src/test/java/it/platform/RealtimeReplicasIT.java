@@ -101,15 +101,17 @@ class RealtimeReplicasIT {
 
   @Test
   @Order(2)
-  void theClientsOfAStoppedReplicaResumeOnTheOtherWithoutLoss() {
+  void theClientsOfAKilledReplicaResumeOnTheOtherWithoutLoss() {
     TaskApi api = new TaskApi(newUser("moved"));
     String last;
     try (Client two = RealtimeIT.connect(SECOND, api.token(), null)) {
       for (int i = 0; i < 3; i++) api.create("{\"title\":\"before " + i + "\"}");
       List<String> got = two.nextIds(3);
       last = got.get(2);
-      Platform.dev("stop", "daprd-realtime-service-1");
-      Platform.dev("stop", "realtime-service-1");
+      // killed, not stopped: SIGKILL of the second replica and of its sidecar
+      for (String part : List.of("realtime-service-1", "daprd-realtime-service-1")) {
+        ChaosFaults.signal("KILL", ChaosFaults.pid(part));
+      }
     }
     List<String> meanwhile = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
