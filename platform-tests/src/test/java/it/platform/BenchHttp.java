@@ -70,7 +70,11 @@ final class BenchHttp implements AutoCloseable {
 
   private int exchange(byte[] request) throws IOException {
     if (socket == null) {
-      socket = new Socket(host, port);
+      socket = new Socket();
+      // a server that accepts but does not answer (hung, or another process on the port) fails
+      // the request instead of holding the client for the rest of the run
+      socket.connect(new java.net.InetSocketAddress(host, port), 5_000);
+      socket.setSoTimeout(30_000);
       socket.setTcpNoDelay(true);
       in = new BufferedInputStream(socket.getInputStream(), 8192);
       out = socket.getOutputStream();
