@@ -52,7 +52,10 @@ public class ReminderService {
   @Inject SequenceGuard guard;
   @Inject DaprSidecar sidecar;
 
-  /** How late a reminder may still be scheduled and fire at once; later, it fails as missed. */
+  /**
+   * How long before the change that set it (the event's time) a reminder's instant may have passed
+   * and it still fires at once; earlier, it fails as missed.
+   */
   @Inject
   @ConfigProperty(name = "reminders.grace", defaultValue = "PT1M")
   Duration grace;
@@ -122,7 +125,10 @@ public class ReminderService {
                       ? TaskReminders.none(taskId, event.userId())
                       : TaskReminders.fromJson(before);
               jobs.clear();
-              jobs.addAll(deleted ? t.deleted(now) : t.follow(data, now, grace));
+              jobs.addAll(
+                  deleted
+                      ? t.deleted(now)
+                      : t.follow(data, now, event.time() == null ? now : event.time(), grace));
               written[0] = t.toJson();
               return written[0];
             });

@@ -143,13 +143,21 @@ public final class TaskReminders {
    * reopened): a reminder of an open task is scheduled at its instant ({@code at}, or {@code
    * before} its due date); a changed instant moves it; a removed reminder, or every reminder of a
    * completed task, is cancelled. A reminder whose instant had passed more than {@code grace}
-   * before it was scheduled fails with reason {@code missed} (within the grace it fires at once);
-   * one that already fired or was cancelled at the same instant stays as it is, so reopening a task
+   * before the change that set it was made ({@code changedAt}: the event's time, when task-service
+   * committed it) fails with reason {@code missed}; otherwise it is scheduled, and fires at once if
+   * its instant has passed meanwhile (the platform's own delay never makes a reminder missed); one
+   * that already fired or was cancelled at the same instant stays as it is, so reopening a task
    * schedules again only the reminders still in the future.
    *
    * @return the jobs to schedule and delete
    */
   public List<JobChange> follow(JsonObject task, Instant now, Duration grace) {
+    return follow(task, now, now, grace);
+  }
+
+  /** As {@link #follow(JsonObject, Instant, Duration)}, the change made at {@code changedAt}. */
+  public List<JobChange> follow(JsonObject task, Instant now, Instant changedAt, Duration grace) {
+    Instant missedBefore = (changedAt.isBefore(now) ? changedAt : now).minus(grace);
     title = task.getString("title", title);
     dueAt = instant(task, "dueAt");
     taskStatus = task.getString("status", "open");
@@ -179,7 +187,7 @@ public final class TaskReminders {
           if (r != null && r.status() == ReminderStatus.CANCELLED && !fireAt.isAfter(now)) {
             return; // reopened after its instant: it stays cancelled
           }
-          jobs.add(schedule(id, r, fireAt, now, grace));
+          jobs.add(schedule(id, r, fireAt, now, missedBefore));
         });
     return jobs;
   }
@@ -198,12 +206,12 @@ public final class TaskReminders {
   }
 
   private JobChange schedule(
-      String id, Reminder before, Instant fireAt, Instant now, Duration grace) {
+      String id, Reminder before, Instant fireAt, Instant now, Instant missedBefore) {
     Reminder r =
         before != null
             ? before.with(fireAt, ReminderStatus.SCHEDULED, null)
             : new Reminder(id, fireAt, ReminderStatus.SCHEDULED, null, null, null, 1);
-    if (fireAt.isBefore(now.minus(grace))) {
+    if (fireAt.isBefore(missedBefore)) {
       set(r.with(fireAt, ReminderStatus.FAILED, "missed"), now);
       return new JobChange(id, null);
     }

@@ -121,6 +121,21 @@ class TaskRemindersTest {
   }
 
   @Test
+  void aReminderSetInTimeFiresEvenWhenItsEventArrivesLongAfterItsInstant() {
+    // committed at 07:55 with a reminder at 07:58; notification-service gets the event at 08:00
+    // (Kafka or the service was down): late, not missed
+    var jobs =
+        t.follow(
+            task("open", null, R1, "at", "2026-12-01T07:58:00Z"),
+            NOW,
+            Instant.parse("2026-12-01T07:55:00Z"),
+            GRACE);
+
+    assertEquals(List.of(new JobChange(R1, Instant.parse("2026-12-01T07:58:00Z"))), jobs);
+    assertEquals(ReminderStatus.SCHEDULED, status(R1));
+  }
+
+  @Test
   void aReminderScheduledPastItsGraceFailsAsMissedWithinItFiresAtOnce() {
     var jobs =
         t.follow(
