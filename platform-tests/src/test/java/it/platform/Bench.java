@@ -18,6 +18,14 @@ final class Bench {
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
   }
 
+  /**
+   * The Kafka consumer groups of the subscribing services of ./dev: notification- and
+   * recurring-service share one per service; realtime-service consumes by broadcast, a group per
+   * instance named after its pod (./dev's: realtime-service-0).
+   */
+  static final java.util.List<String> SUBSCRIBER_GROUPS =
+      java.util.List.of("notification-service", "recurring-service", "realtime-service-0");
+
   /** A consumer of every partition of {@code topic}, from its current end, without a group. */
   static KafkaConsumer<String, String> tail(String topic) {
     Properties p = new Properties();

@@ -683,7 +683,7 @@ public final class BenchReport {
   private static long behind(Admin admin, Map<TopicPartition, Long> target)
       throws ExecutionException, InterruptedException {
     long behind = 0;
-    for (String group : List.of("notification-service", "recurring-service", "realtime-service")) {
+    for (String group : Bench.SUBSCRIBER_GROUPS) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       Map<TopicPartition, OffsetSpec> latest =

@@ -262,8 +262,7 @@ public final class CreateBenchmark {
     try {
       List<TopicPartition> parts = List.copyOf(end.keySet());
       long behind = 0;
-      for (String group :
-          List.of("notification-service", "recurring-service", "realtime-service")) {
+      for (String group : Bench.SUBSCRIBER_GROUPS) {
         var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         for (TopicPartition tp : parts) {
           var at = committed.get(tp);
