@@ -229,6 +229,42 @@ public class DaprSidecar implements ConsumerState {
     }
   }
 
+  /** A write of {@link #saveStatesIfUnchanged}: its ETag as read, null when the key was absent. */
+  public record ConditionalWrite(String key, JsonValue value, String etag) {}
+
+  /**
+   * Writes every value in one state transaction, each only if its key is unchanged since it was
+   * read (its ETag; first-write when it was absent), each expiring after {@code ttlSeconds}.
+   *
+   * <p>The Redis store does not roll a transaction back: when one condition fails, the writes whose
+   * condition held are applied and the others are not. False then (or when the sidecar or the store
+   * failed): read the keys again to see which were written.
+   */
+  @Timeout(3000)
+  public boolean saveStatesIfUnchanged(List<ConditionalWrite> writes, long ttlSeconds) {
+    if (writes.isEmpty()) return true;
+    JsonArrayBuilder operations = JSON.createArrayBuilder();
+    for (ConditionalWrite w : writes) {
+      JsonObjectBuilder request =
+          JSON.createObjectBuilder()
+              .add("key", w.key())
+              .add("value", w.value())
+              .add("options", JSON.createObjectBuilder().add("concurrency", "first-write"));
+      if (w.etag() != null) request.add("etag", w.etag());
+      if (ttlSeconds > 0) {
+        request.add(
+            "metadata", JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
+      }
+      operations.add(JSON.createObjectBuilder().add("operation", "upsert").add("request", request));
+    }
+    String body = JSON.createObjectBuilder().add("operations", operations).build().toString();
+    try (Response r = api.stateTransaction(stateStore, body)) {
+      return r.getStatus() / 100 == 2;
+    } catch (ProcessingException e) {
+      return false;
+    }
+  }
+
   /**
    * Saves a value. With {@code etag} the write succeeds only if the stored ETag still matches; with
    * {@code createOnly} (first-write concurrency, no ETag) only if the key does not exist yet.

@@ -21,10 +21,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -49,10 +51,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       reminder firing: only that one publishes {@code reminder.delivered.v1}.
  * </ul>
  *
- * A delivery of events is logged with one bulk read, one conditional write of each head that
- * changed (ETag: several replicas may log the same events, whichever comes first wins) and one
- * transaction of the slots (plus one of the pending sets with reminders), under a lock of each of
- * its users in this process, then pushed to the users' connections in log order.
+ * A delivery of events is logged with one bulk read, one transaction of the heads that change, each
+ * written only if unchanged since the read (ETag: several replicas may log the same events,
+ * whichever comes first wins), and one transaction of the slots (plus one of the pending sets with
+ * reminders), under a lock of each of its users in this process, then pushed to the users'
+ * connections in log order.
  */
 @ApplicationScoped
 public class EventLog {
@@ -200,60 +203,96 @@ public class EventLog {
       if (!pendingWrites.isEmpty()) sidecar.saveStates(pendingWrites, pendingTtl.toSeconds());
       Map<String, JsonValue> slots = new LinkedHashMap<>();
       List<Logged> pushes = new ArrayList<>();
-      for (var entry : byUser.entrySet()) {
-        String user = entry.getKey();
-        StateEntry head = stored.get(headKey(user));
-        for (int attempt = 1; ; attempt++) {
-          Map<String, JsonValue> userSlots = new LinkedHashMap<>();
-          List<Logged> userPushes = new ArrayList<>();
-          Head h = Head.of(valueOf(head));
-          boolean appended = false;
-          for (int i : entry.getValue()) {
-            CloudEvent e = events.get(i);
-            ConsumedPosition at = positions.get(i);
-            long n;
-            if (h.holds(e.id(), at)) {
-              n = h.indexOf(e.id()); // 0 when no longer among the latest: not pushed here
-              if (n == 0) {
-                LOG.fine(() -> "event " + e.id() + " of " + user + " is logged already");
-                continue;
-              }
-            } else {
-              n = h.append(e.id(), at);
-              appended = true;
-            }
-            JsonObject json = e.toJson();
-            if (n > h.next - capacity) {
-              userSlots.put(
-                  slotKey(user, n),
-                  JSON.createObjectBuilder().add("n", n).add("event", json).build());
-            }
-            userPushes.add(new Logged(user, n, e.id(), json.toString()));
-          }
-          if (!appended
-              || sidecar.saveState(
-                  headKey(user),
-                  h.toJson().toString(),
-                  head == null ? null : head.etag(),
-                  head == null,
-                  logTtl.toSeconds())) {
-            slots.putAll(userSlots);
-            pushes.addAll(userPushes);
-            break;
-          }
-          // another replica logged events of this user since the read: look again
-          if (attempt >= 10) {
-            throw new IllegalStateException(
-                "the log head of " + user + " keeps changing under this replica; retried");
-          }
-          head = sidecar.getState(headKey(user)).orElse(null);
+      Map<String, StateEntry> heads = new LinkedHashMap<>();
+      for (String user : byUser.keySet()) heads.put(user, stored.get(headKey(user)));
+      // every head that changes in one conditional transaction; the users whose head another
+      // replica wrote meanwhile are read again and planned again
+      List<String> todo = new ArrayList<>(byUser.keySet());
+      for (int attempt = 1; !todo.isEmpty(); attempt++) {
+        if (attempt > 10) {
+          throw new IllegalStateException(
+              "the log heads of " + todo + " keep changing under this replica; retried");
         }
+        Map<String, Plan> plans = new LinkedHashMap<>();
+        List<DaprSidecar.ConditionalWrite> writes = new ArrayList<>();
+        for (String user : todo) {
+          Plan plan = plan(user, heads.get(user), byUser.get(user), events, positions);
+          plans.put(user, plan);
+          if (plan.appended) {
+            StateEntry head = heads.get(user);
+            writes.add(
+                new DaprSidecar.ConditionalWrite(
+                    headKey(user), plan.head.toJson(), head == null ? null : head.etag()));
+          }
+        }
+        Set<String> lost = new HashSet<>();
+        if (!sidecar.saveStatesIfUnchanged(writes, logTtl.toSeconds())) {
+          // some were written, some not (the store does not roll back): look at each again
+          Map<String, StateEntry> now =
+              sidecar.readEntries(writes.stream().map(DaprSidecar.ConditionalWrite::key).toList());
+          for (DaprSidecar.ConditionalWrite w : writes) {
+            String user = w.key().substring("rt|head|".length());
+            StateEntry seen = now.get(w.key());
+            if (seen == null || !w.value().equals(parse(seen.json()))) {
+              lost.add(user);
+              heads.put(user, seen);
+            }
+          }
+        }
+        List<String> again = new ArrayList<>();
+        for (var e : plans.entrySet()) {
+          if (lost.contains(e.getKey())) {
+            again.add(e.getKey());
+          } else {
+            slots.putAll(e.getValue().slots);
+            pushes.addAll(e.getValue().pushes);
+          }
+        }
+        todo = again;
       }
       if (!slots.isEmpty()) sidecar.saveStates(slots, logTtl.toSeconds());
       for (Logged l : pushes) push.accept(l);
     } finally {
       unlockAll(held);
     }
+  }
+
+  /** What a delivery does to one user's log, planned against its head as read. */
+  private record Plan(
+      Head head, boolean appended, Map<String, JsonValue> slots, List<Logged> pushes) {}
+
+  private Plan plan(
+      String user,
+      StateEntry stored,
+      List<Integer> indexes,
+      List<CloudEvent> events,
+      List<ConsumedPosition> positions) {
+    Head h = Head.of(valueOf(stored));
+    boolean appended = false;
+    Map<String, JsonValue> slots = new LinkedHashMap<>();
+    List<Logged> pushes = new ArrayList<>();
+    for (int i : indexes) {
+      CloudEvent e = events.get(i);
+      ConsumedPosition at = positions.get(i);
+      long n;
+      if (h.holds(e.id(), at)) {
+        n = h.indexOf(e.id()); // 0 when no longer among the latest: not pushed here
+        if (n == 0) {
+          LOG.fine(() -> "event " + e.id() + " of " + user + " is logged already");
+          continue;
+        }
+      } else {
+        n = h.append(e.id(), at);
+        appended = true;
+      }
+      JsonObject json = e.toJson();
+      if (n > h.next - capacity) {
+        slots.put(
+            slotKey(user, n), JSON.createObjectBuilder().add("n", n).add("event", json).build());
+      }
+      pushes.add(new Logged(user, n, e.id(), json.toString()));
+    }
+    return new Plan(h, appended, slots, pushes);
   }
 
   private static JsonValue valueOf(StateEntry entry) {

@@ -64,6 +64,16 @@ class EventLogTest {
       return found;
     }
 
+    /** As the Redis store: the writes whose condition holds are applied, the others not. */
+    @Override
+    public boolean saveStatesIfUnchanged(List<ConditionalWrite> writes, long ttlSeconds) {
+      boolean all = true;
+      for (ConditionalWrite w : writes) {
+        all &= saveState(w.key(), w.value().toString(), w.etag(), true, ttlSeconds);
+      }
+      return all;
+    }
+
     @Override
     public void saveStates(Map<String, JsonValue> v, long ttlSeconds) {
       if (failWrites) throw new SidecarException("store down (test)");
