@@ -18,13 +18,14 @@ Standard library only: this runs where neither kustomize nor PyYAML exists.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # keep tools/ci free of __pycache__
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from textfile import replace_lines  # noqa: E402
 
 IMAGES_FILE = Path("gitops/images/kustomization.yaml")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -177,16 +178,7 @@ class Overlay:
 
     def write(self) -> None:
         """Replace the file atomically, keeping its mode."""
-        fd, tmp = tempfile.mkstemp(prefix=".kustomization.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write("".join(self.lines))
-            shutil.copymode(self.path, tmp)
-            os.replace(tmp, self.path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        replace_lines(self.path, self.lines)
         self._original = list(self.lines)
 
 

@@ -19,12 +19,13 @@ Standard library only.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import shutil
 import sys
-import tempfile
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # keep tools/ci free of __pycache__
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from textfile import replace_lines  # noqa: E402
 
 RELEASES_DIR = Path("gitops/releases")
 ENV_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -77,16 +78,7 @@ class Pin:
             raw = self.lines[i]
             body = raw.rstrip("\r\n")
             self.lines[i] = m.group("lead") + revision + m.group("tail") + raw[len(body):]
-        fd, tmp = tempfile.mkstemp(prefix=".root.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write("".join(self.lines))
-            shutil.copymode(self.path, tmp)
-            os.replace(tmp, self.path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        replace_lines(self.path, self.lines)
         self.revision = revision
         return True
 

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PIN = "gitops/releases/cloud/root.yaml"
 IMAGES = "gitops/images/kustomization.yaml"
 SERVICES = ["task-service", "notification-service", "recurring-service", "realtime-service"]
-SCRIPTS = ("promote.sh", "release_pin.py", "images.py")
+SCRIPTS = ("promote.sh", "release_pin.py", "images.py", "textfile.py")
 # Build output and local platform state: not part of the repository.
 SKIP_DIRS = {".git", "target", ".dev", "node_modules"}
 SHA = re.compile(r"^[0-9a-f]{40}$")
