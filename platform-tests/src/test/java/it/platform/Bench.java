@@ -24,7 +24,9 @@ final class Bench {
    * instance named after its pod (./dev's: realtime-service-0).
    */
   static final java.util.List<String> SUBSCRIBER_GROUPS =
-      java.util.List.of("notification-service", "recurring-service", "realtime-service-0");
+      java.util.stream.Stream.of("notification-service", "recurring-service", "realtime-service")
+          .map(s -> Platform.consumer(s).isEmpty() ? s : Platform.consumer(s))
+          .toList();
 
   /** A consumer of every partition of {@code topic}, from its current end, without a group. */
   static KafkaConsumer<String, String> tail(String topic) {

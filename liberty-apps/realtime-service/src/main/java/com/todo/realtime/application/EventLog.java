@@ -513,10 +513,6 @@ public class EventLog {
       return ++next;
     }
 
-    long append(String id) {
-      return append(id, null);
-    }
-
     /** The number of the event with this id if it is among the recent ones, else 0. */
     long indexOf(String id) {
       long n = next;

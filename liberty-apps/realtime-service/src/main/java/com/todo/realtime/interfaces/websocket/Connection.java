@@ -152,8 +152,8 @@ public final class Connection extends Endpoint {
   }
 
   private void send(Logged l) {
-    if (lastSent != Long.MIN_VALUE && l.n() <= lastSent) return;
-    if (lastSent != Long.MIN_VALUE && l.n() > lastSent + 1 && held == null) {
+    if (l.n() <= lastSent) return;
+    if (l.n() > lastSent + 1 && held == null) {
       // events this replica did not push (another replica logged them and this one has not
       // consumed them yet, or in another order): from the log, or the client resumes
       var missing = log.range(user, lastSent + 1, l.n() - 1);
