@@ -367,6 +367,10 @@ prepare_server() {
 -Xss512k
 $jit
 EOF
+  # TODO_JVM_OPTIONS_<SVC> (dashes as underscores): more lines for one service's jvm.options, e.g.
+  # a flight recording while a benchmark runs (docs/performance.md, "Profiling a service")
+  local extra_var="TODO_JVM_OPTIONS_${svc//-/_}"
+  if [ -n "${!extra_var:-}" ]; then printf '%s\n' "${!extra_var}" >>"$dir/jvm.options"; fi
   cat >"$dir/server.env" <<EOF
 HTTP_PORT=$http_port
 HTTP_HOST=127.0.0.1
