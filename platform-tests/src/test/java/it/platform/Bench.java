@@ -30,7 +30,16 @@ final class Bench {
 
   /** A consumer of every partition of {@code topic}, from its current end, without a group. */
   static KafkaConsumer<String, String> tail(String topic) {
+    return tail(topic, new Properties());
+  }
+
+  /**
+   * A consumer at the end of {@code topic} with {@code extra} settings, e.g. larger fetches for a
+   * benchmark that reads record times and can take its records late.
+   */
+  static KafkaConsumer<String, String> tail(String topic, Properties extra) {
     Properties p = new Properties();
+    p.putAll(extra);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
