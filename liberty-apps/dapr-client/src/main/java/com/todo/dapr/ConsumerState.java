@@ -30,4 +30,13 @@ public interface ConsumerState {
 
   /** Deletes a key; a key that does not exist counts as deleted. */
   void deleteState(String key);
+
+  /** Those of {@code keys} that exist, each with its ETag, in one call. */
+  Map<String, StateEntry> readEntries(List<String> keys);
+
+  /**
+   * Writes every value in one transaction, each only if its key is unchanged since it was read. The
+   * store does not roll back: false when any condition failed (the others may be written).
+   */
+  boolean saveStatesIfUnchanged(List<DaprSidecar.ConditionalWrite> writes, long ttlSeconds);
 }

@@ -188,6 +188,7 @@ public class DaprSidecar implements ConsumerState {
    */
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  @Override
   public Map<String, StateEntry> readEntries(List<String> keys) {
     Map<String, StateEntry> existing = new HashMap<>();
     for (JsonObject item : bulkRead(keys)) {
@@ -241,6 +242,7 @@ public class DaprSidecar implements ConsumerState {
    * failed): read the keys again to see which were written.
    */
   @Timeout(3000)
+  @Override
   public boolean saveStatesIfUnchanged(List<ConditionalWrite> writes, long ttlSeconds) {
     if (writes.isEmpty()) return true;
     JsonArrayBuilder operations = JSON.createArrayBuilder();

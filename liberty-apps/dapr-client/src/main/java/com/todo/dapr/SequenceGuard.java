@@ -9,6 +9,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -181,6 +183,46 @@ public class SequenceGuard {
       }
     }
   }
+
+  /** An aggregate as stored, with the ETag it was read with. */
+  public record Versioned(String key, Applied applied, String etag) {}
+
+  /**
+   * Several aggregates in one read: those of {@code keys} that exist and keep a state (a job that
+   * fired, for several tasks at once). Change them with {@link #updateAll}.
+   */
+  public Map<String, Versioned> readAll(List<String> keys) {
+    Map<String, Versioned> found = new java.util.LinkedHashMap<>();
+    state
+        .readEntries(keys)
+        .forEach(
+            (key, entry) -> {
+              Applied applied = Applied.parse(key, entry.json());
+              if (applied.state() != null)
+                found.put(key, new Versioned(key, applied, entry.etag()));
+            });
+    return found;
+  }
+
+  /**
+   * Writes the new states of aggregates read with {@link #readAll}, keeping their applied
+   * sequences, in one transaction, each only if it is unchanged since it was read.
+   *
+   * @return false when any was changed meanwhile (or the write failed): the others may have been
+   *     written (the store does not roll back), so read them again
+   */
+  public boolean updateAll(List<Update> updates) {
+    List<DaprSidecar.ConditionalWrite> writes = new java.util.ArrayList<>();
+    for (Update u : updates) {
+      Applied a = u.read().applied();
+      Applied after = new Applied(a.sequence(), a.eventId(), a.type(), u.state());
+      writes.add(new DaprSidecar.ConditionalWrite(u.read().key(), after.toJson(), u.read().etag()));
+    }
+    return state.saveStatesIfUnchanged(writes, 0);
+  }
+
+  /** The new state of an aggregate read with {@link #readAll}. */
+  public record Update(Versioned read, JsonObject state) {}
 
   /** What was applied to an aggregate, or empty when nothing was. */
   public Optional<Applied> read(String key) {

@@ -76,6 +76,41 @@ final class RecordingState implements ConsumerState {
     etags.remove(key);
   }
 
+  @Override
+  public Map<String, StateEntry> readEntries(List<String> keys) {
+    reads++;
+    if (readFails) throw new SidecarException("state store unreachable (test)");
+    Map<String, StateEntry> found = new HashMap<>();
+    for (String k : keys) {
+      if (values.containsKey(k)) found.put(k, new StateEntry(k, values.get(k), etags.get(k)));
+    }
+    return found;
+  }
+
+  /** As the Redis store: each write whose condition holds is applied, the others are not. */
+  @Override
+  public boolean saveStatesIfUnchanged(
+      List<DaprSidecar.ConditionalWrite> toWrite, long ttlSeconds) {
+    if (toWrite.isEmpty()) return true;
+    writes++;
+    if (writeFails) throw new SidecarException("state store unwritable (test)");
+    boolean all = true;
+    for (DaprSidecar.ConditionalWrite w : toWrite) {
+      if (writesLostToOthers > 0) {
+        writesLostToOthers--;
+        put(w.key(), values.getOrDefault(w.key(), w.value().toString()));
+        all = false;
+      } else if (w.etag() == null
+          ? values.containsKey(w.key())
+          : !w.etag().equals(etags.get(w.key()))) {
+        all = false;
+      } else {
+        put(w.key(), w.value().toString());
+      }
+    }
+    return all;
+  }
+
   JsonValue get(String key) {
     return values.containsKey(key) ? parse(values.get(key)) : null;
   }

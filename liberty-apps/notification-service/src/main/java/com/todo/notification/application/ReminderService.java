@@ -90,6 +90,18 @@ public class ReminderService {
    * The job that checks, when their delivery window has ended, the firings of one user in one
    * minute: one job for all of them, since every job is a write to the scheduler's store.
    */
+  /**
+   * When the delivery check of the user's firings of {@code minute} runs: after the window of the
+   * minute's last firing, spread over the next minute by user, so that a minute's checks of many
+   * users (each a read, a publish and a write of their tasks) do not all start at the same second
+   * and hold up the firings of that second (seen in ./dev bench reminders: 4-6 s late at the turn).
+   * A reminder not acknowledged is thus failed between its window and its window plus two minutes.
+   */
+  static Instant deliveryCheckDue(String user, long minute, Duration window) {
+    long spread = Math.floorMod(user.hashCode(), 60_000);
+    return Instant.ofEpochSecond((minute + 1) * 60).plus(window).plusMillis(spread);
+  }
+
   static String deliveryCheckJob(String user, long minute) {
     return "reminder-check-" + TaskReminders.eventId("check", user).replace("-", "") + "-" + minute;
   }
@@ -97,7 +109,30 @@ public class ReminderService {
   /** Delivery checks scheduled by this process: scheduling one again would only cost a write. */
   private final Set<String> checksScheduled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  @jakarta.annotation.Resource jakarta.enterprise.concurrent.ManagedExecutorService executor;
+  @jakarta.annotation.Resource jakarta.enterprise.concurrent.ManagedThreadFactory threads;
+
+  /**
+   * Scheduler writes side by side (a change's reminder jobs, a minute's delivery checks), on
+   * threads of their own: the callers wait for them on Liberty's executor threads, and tasks queued
+   * to that same executor were starved once every one of its threads waited (seen under 167
+   * firings/s: notification-service stopped answering).
+   */
+  private java.util.concurrent.ExecutorService executor;
+
+  @jakarta.annotation.PostConstruct
+  void startWriters() {
+    if (threads != null) {
+      executor = java.util.concurrent.Executors.newFixedThreadPool(SCHEDULER_WRITERS, threads);
+    }
+  }
+
+  @jakarta.annotation.PreDestroy
+  void stopWriters() {
+    if (executor != null) executor.shutdown();
+  }
+
+  /** Scheduler writes in flight at most: each is an etcd write, which batches concurrent ones. */
+  private static final int SCHEDULER_WRITERS = 8;
 
   // --- task events -----------------------------------------------------------------------------
 
@@ -186,12 +221,265 @@ public class ReminderService {
    * with the same event id (derived from the reminder and its instant), which consumers recognise
    * as a duplicate; a lost write race runs the change again on the newer state, with the same
    * effect.
+   *
+   * <p>Firings that arrive while others are being handled are handled together, by whichever
+   * request thread is free first (group commit): one read of all their tasks, one publish of all
+   * their events, one state transaction. Alone, a firing is handled at once, as before; under load
+   * the calls per firing fall with the size of the group (docs/performance.md, "Reminders").
+   *
+   * @throws RuntimeException when it could not be recorded: the job's retry fires it again
    */
   public void fire(JsonObject job) {
-    locks.run(job.getString("taskId"), () -> fireLocked(job));
+    Firing firing = new Firing(job, new java.util.concurrent.CompletableFuture<>());
+    firings.add(firing);
+    while (!firing.done().isDone()) {
+      boolean lead = false;
+      gate.lock();
+      try {
+        if (firing.done().isDone()) break;
+        if (!busy) {
+          busy = true;
+          lead = true;
+        } else {
+          // the leading thread handles the group this firing is in, or hands over after its own
+          turn.await(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reminder jobs were handled", e);
+      } finally {
+        gate.unlock();
+      }
+      if (lead) lead(firing);
+    }
+    try {
+      firing.done().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) throw cause;
+      throw e;
+    }
   }
 
-  private void fireLocked(JsonObject job) {
+  /**
+   * Handles groups of waiting firings until {@code own} is handled, then hands over: its own
+   * request is answered while the others keep coming.
+   */
+  private void lead(Firing own) {
+    try {
+      for (List<Firing> group = nextGroup(); !group.isEmpty(); group = nextGroup()) {
+        fireGroup(group);
+        signalTurn(false);
+        if (own.done().isDone()) break;
+      }
+    } finally {
+      signalTurn(true);
+    }
+  }
+
+  /** Wakes the waiting threads: theirs may be handled, or (when {@code release}) one leads next. */
+  private void signalTurn(boolean release) {
+    gate.lock();
+    try {
+      if (release) busy = false;
+      turn.signalAll();
+    } finally {
+      gate.unlock();
+    }
+  }
+
+  /** A job that fired, waiting for its group to be handled. */
+  private record Firing(JsonObject job, java.util.concurrent.CompletableFuture<Void> done) {
+    String taskId() {
+      return job.getString("taskId");
+    }
+  }
+
+  /** The most firings handled together: one read and one transaction of up to this many tasks. */
+  private static final int GROUP = 100;
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<Firing> firings =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.locks.ReentrantLock gate =
+      new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.Condition turn = gate.newCondition();
+
+  /** Whether a thread is handling firings (guarded by {@link #gate}). */
+  private boolean busy;
+
+  private List<Firing> nextGroup() {
+    List<Firing> group = new ArrayList<>();
+    for (Firing f = firings.poll(); f != null; f = group.size() < GROUP ? firings.poll() : null) {
+      group.add(f);
+    }
+    return group;
+  }
+
+  /**
+   * Metrics {@code todo.reminders.firing.groups} and {@code todo.reminders.firing.firings}: their
+   * ratio is the mean group size ({@code /metrics?scope=application}).
+   */
+  static final String GROUPS_METRIC = "todo.reminders.firing.groups";
+
+  static final String FIRINGS_METRIC = "todo.reminders.firing.firings";
+
+  @Inject
+  jakarta.enterprise.inject.Instance<org.eclipse.microprofile.metrics.MetricRegistry> metrics;
+
+  /** Handles a group of firings; completes each, exceptionally when it is to be retried. */
+  private void fireGroup(List<Firing> group) {
+    if (metrics != null && metrics.isResolvable()) {
+      metrics.get().counter(GROUPS_METRIC).inc();
+      metrics.get().counter(FIRINGS_METRIC).inc(group.size());
+    }
+    Map<String, List<Firing>> byTask = new LinkedHashMap<>();
+    for (Firing f : group) byTask.computeIfAbsent(f.taskId(), t -> new ArrayList<>()).add(f);
+    Map<String, DeliveryCheck> checks = new LinkedHashMap<>();
+    try {
+      locks.runAll(byTask.keySet(), () -> fireTasks(byTask, checks));
+      scheduleDeliveryChecks(checks);
+    } catch (RuntimeException e) {
+      for (Firing f : group) f.done().completeExceptionally(e);
+    }
+    for (Firing f : group) f.done().complete(null); // no-op for those completed exceptionally
+  }
+
+  /**
+   * With the tasks' locks held: triggers what still waits, publishes, writes; adds to {@code
+   * checks} the delivery checks the firings written need (by job name, with their firings).
+   */
+  private void fireTasks(Map<String, List<Firing>> byTask, Map<String, DeliveryCheck> checks) {
+    Instant now = clock.instant();
+    Map<String, SequenceGuard.Versioned> read =
+        guard.readAll(byTask.keySet().stream().map(ReminderService::taskKey).toList());
+    Map<String, TaskReminders> changed = new LinkedHashMap<>();
+    for (var task : byTask.entrySet()) {
+      SequenceGuard.Versioned v = read.get(taskKey(task.getKey()));
+      if (v == null) continue; // no such task any more: every job of it is stale
+      TaskReminders t = TaskReminders.fromJson(v.applied().state());
+      boolean any = false;
+      for (Firing f : task.getValue()) {
+        any |= t.fire(reminderIdOf(f), fireAtOf(f), now);
+      }
+      if (any) changed.put(task.getKey(), t);
+    }
+    Written written = publishThenWrite(changed, read);
+    for (String taskId : written.unpublished()) {
+      RuntimeException e =
+          new IllegalStateException(
+              "events of task " + taskId + " were not published; the job is retried");
+      byTask.get(taskId).forEach(f -> f.done().completeExceptionally(e));
+    }
+    if (!written.all()) {
+      // some task changed since the read (or the write failed): one at a time on what is stored
+      // now; a firing already written is found triggered, one not written publishes again with
+      // the same event id, which consumers drop as a duplicate
+      for (SequenceGuard.Update u : written.updates()) {
+        String taskId = TaskReminders.fromJson(u.state()).taskId();
+        for (Firing f : byTask.get(taskId)) {
+          try {
+            fireAlone(f.job());
+          } catch (RuntimeException e) {
+            f.done().completeExceptionally(e);
+          }
+        }
+      }
+      return;
+    }
+    List<SequenceGuard.Update> updates = written.updates();
+    for (SequenceGuard.Update u : updates) {
+      TaskReminders t = TaskReminders.fromJson(u.state());
+      for (Firing f : byTask.get(t.taskId())) {
+        t.reminder(reminderIdOf(f))
+            .filter(r -> r.firedAt() != null)
+            .ifPresent(
+                r -> {
+                  long minute = r.firedAt().getEpochSecond() / 60;
+                  String check = deliveryCheckJob(t.userId(), minute);
+                  if (checksScheduled.contains(check)) return;
+                  checks
+                      .computeIfAbsent(
+                          check, c -> new DeliveryCheck(t.userId(), minute, new ArrayList<>()))
+                      .firings()
+                      .add(f);
+                });
+      }
+    }
+  }
+
+  /**
+   * What {@link #publishThenWrite} did: the updates it wrote (all of them when {@code all}; when
+   * not, some may be written), and the tasks it left unwritten as their events were not published.
+   */
+  private record Written(
+      List<SequenceGuard.Update> updates, boolean all, Set<String> unpublished) {}
+
+  /**
+   * The events of the changed tasks (read with {@code read}) in one publish, then the tasks whose
+   * events were all published in one state transaction: the events first, then the state that
+   * records them, so that a failure in between publishes them again with the same ids.
+   */
+  private Written publishThenWrite(
+      Map<String, TaskReminders> changed, Map<String, SequenceGuard.Versioned> read) {
+    List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
+    for (TaskReminders t : changed.values()) {
+      for (JsonObject event : t.pending()) {
+        entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), event.toString()));
+      }
+    }
+    Set<String> failed = sidecar.publishBulk(Topic.REMINDER_EVENTS, entries);
+    List<SequenceGuard.Update> updates = new ArrayList<>();
+    Set<String> unpublished = new LinkedHashSet<>();
+    for (var c : changed.entrySet()) {
+      TaskReminders t = c.getValue();
+      List<String> ids = t.pending().stream().map(e -> e.getString("id")).toList();
+      if (ids.stream().anyMatch(failed::contains)) {
+        unpublished.add(c.getKey());
+        continue;
+      }
+      t.published(ids);
+      updates.add(new SequenceGuard.Update(read.get(taskKey(c.getKey())), t.toJson()));
+    }
+    return new Written(updates, guard.updateAll(updates), unpublished);
+  }
+
+  /** The delivery check of a user's firings of one minute, with the firings that need it. */
+  private record DeliveryCheck(String user, long minute, List<Firing> firings) {}
+
+  /**
+   * Schedules the delivery checks side by side (at a minute's turn every user with a firing needs
+   * one: a hundred scheduler writes one after the other held every firing for seconds); a firing
+   * whose check could not be scheduled fails, and its job's retry schedules it again.
+   */
+  private void scheduleDeliveryChecks(Map<String, DeliveryCheck> checks) {
+    if (checks.isEmpty()) return;
+    List<java.util.concurrent.CompletableFuture<Void>> runs = new ArrayList<>();
+    for (DeliveryCheck c : checks.values()) {
+      Runnable schedule = () -> scheduleDeliveryCheck(c.user(), c.minute());
+      runs.add(
+          executor == null || checks.size() == 1
+              ? java.util.concurrent.CompletableFuture.runAsync(schedule, Runnable::run)
+              : java.util.concurrent.CompletableFuture.runAsync(schedule, executor));
+    }
+    int i = 0;
+    for (DeliveryCheck c : checks.values()) {
+      try {
+        runs.get(i++).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        c.firings().forEach(f -> f.done().completeExceptionally(e.getCause()));
+      }
+    }
+  }
+
+  private static String reminderIdOf(Firing f) {
+    return f.job().getString("reminderId");
+  }
+
+  private static Instant fireAtOf(Firing f) {
+    return Instant.parse(f.job().getString("fireAt"));
+  }
+
+  /** One firing on its own, its task's lock held: read, publish, write. */
+  private void fireAlone(JsonObject job) {
     String taskId = job.getString("taskId");
     String reminderId = job.getString("reminderId");
     Instant fireAt = Instant.parse(job.getString("fireAt"));
@@ -211,20 +499,23 @@ public class ReminderService {
       return;
     }
     TaskReminders t = TaskReminders.fromJson(written.get());
-    Reminder r = t.reminder(reminderId).orElseThrow();
-    long minute = r.firedAt().getEpochSecond() / 60;
-    String check = deliveryCheckJob(t.userId(), minute);
-    if (!checksScheduled.contains(check)) {
-      Instant due = Instant.ofEpochSecond((minute + 1) * 60).plus(deliveryWindow);
-      sidecar.scheduleJob(
-          check,
-          due.toString(),
-          null,
-          JSON.createObjectBuilder().add("userId", t.userId()).add("check", true).build(),
-          FAILURE_POLICY);
-      if (checksScheduled.size() > 10_000) checksScheduled.clear();
-      checksScheduled.add(check);
-    }
+    scheduleDeliveryCheck(
+        t.userId(), t.reminder(reminderId).orElseThrow().firedAt().getEpochSecond() / 60);
+  }
+
+  /** The job that checks the delivery of the user's firings of that minute, once per process. */
+  private void scheduleDeliveryCheck(String user, long minute) {
+    String check = deliveryCheckJob(user, minute);
+    if (checksScheduled.contains(check)) return;
+    Instant due = deliveryCheckDue(user, minute, deliveryWindow);
+    sidecar.scheduleJob(
+        check,
+        due.toString(),
+        null,
+        JSON.createObjectBuilder().add("userId", user).add("check", true).build(),
+        FAILURE_POLICY);
+    if (checksScheduled.size() > 10_000) checksScheduled.clear();
+    checksScheduled.add(check);
   }
 
   /**
@@ -233,9 +524,52 @@ public class ReminderService {
    */
   public void checkDeliveries(String user) {
     Instant now = clock.instant();
-    for (String taskId : new LinkedHashSet<>(readIndex(user).values())) {
-      locks.run(taskId, () -> checkDeliveries(taskId, now));
+    List<String> taskIds = new ArrayList<>(new LinkedHashSet<>(readIndex(user).values()));
+    for (int from = 0; from < taskIds.size(); from += GROUP) {
+      List<String> some = taskIds.subList(from, Math.min(taskIds.size(), from + GROUP));
+      locks.runAll(some, () -> checkDeliveries(some, now));
     }
+  }
+
+  /**
+   * The delivery check of some of a user's tasks, their locks held: one read, one publish of the
+   * {@code failed.v1} events, one transaction; a task changed meanwhile is checked again alone.
+   * Checks come in bursts (a minute's firings of every user, a window later), and task by task they
+   * took four sidecar calls each.
+   *
+   * @throws IllegalStateException when events were not published: the check job is retried
+   */
+  private void checkDeliveries(List<String> taskIds, Instant now) {
+    Map<String, SequenceGuard.Versioned> read =
+        guard.readAll(taskIds.stream().map(ReminderService::taskKey).toList());
+    Map<String, TaskReminders> changed = new LinkedHashMap<>();
+    for (String taskId : taskIds) {
+      SequenceGuard.Versioned v = read.get(taskKey(taskId));
+      if (v == null) continue;
+      TaskReminders t = TaskReminders.fromJson(v.applied().state());
+      if (undelivered(t, now)) changed.put(taskId, t);
+    }
+    Written written = publishThenWrite(changed, read);
+    if (!written.all()) {
+      for (SequenceGuard.Update u : written.updates()) {
+        checkDeliveries(TaskReminders.fromJson(u.state()).taskId(), now);
+      }
+    }
+    if (!written.unpublished().isEmpty()) {
+      throw new IllegalStateException(
+          "events of tasks " + written.unpublished() + " were not published; the check is retried");
+    }
+  }
+
+  /** Fails the triggered reminders of {@code t} whose delivery window has ended; true if any. */
+  private boolean undelivered(TaskReminders t, Instant now) {
+    boolean any = false;
+    for (Reminder r : t.reminders()) {
+      boolean due =
+          r.status() == ReminderStatus.TRIGGERED && !r.firedAt().plus(deliveryWindow).isAfter(now);
+      if (due) any |= t.undelivered(r.id(), r.firedAt(), now);
+    }
+    return any;
   }
 
   private void checkDeliveries(String taskId, Instant now) {
@@ -245,14 +579,7 @@ public class ReminderService {
             key,
             state -> {
               TaskReminders t = TaskReminders.fromJson(state);
-              boolean any = false;
-              for (Reminder r : t.reminders()) {
-                boolean due =
-                    r.status() == ReminderStatus.TRIGGERED
-                        && !r.firedAt().plus(deliveryWindow).isAfter(now);
-                if (due) any |= t.undelivered(r.id(), r.firedAt(), now);
-              }
-              return any ? t.toJson() : null;
+              return undelivered(t, now) ? t.toJson() : null;
             });
     written.ifPresent(w -> publishPending(key, TaskReminders.fromJson(w)));
   }
@@ -299,7 +626,7 @@ public class ReminderService {
           "reminder " + reminderId + " cannot be snoozed: its task is closed or it was cancelled");
     }
     TaskReminders t = TaskReminders.fromJson(written.get());
-    run(t, job[0]);
+    runAll(t, List.of(job[0]));
     publishPending(key, t);
     return Optional.of(new View(t, t.reminder(reminderId).orElseThrow()));
   }
@@ -330,14 +657,24 @@ public class ReminderService {
 
   /** The jobs of one change, side by side: each is a write to the scheduler's store. */
   private void runAll(TaskReminders t, List<JobChange> jobs) {
-    if (jobs.size() < 2 || executor == null) {
-      for (JobChange job : jobs) run(t, job);
+    List<Runnable> writes = new ArrayList<>();
+    for (JobChange job : jobs) writes.add(() -> run(t, job));
+    // the delivery check of each minute a job is due in, scheduled now rather than by the firing:
+    // at a minute's turn every user with a firing needs one, and those writes held the firings
+    // for up to a second (the firing schedules one only if it falls into another minute)
+    jobs.stream()
+        .filter(job -> job.fireAt() != null)
+        .map(job -> job.fireAt().getEpochSecond() / 60)
+        .distinct()
+        .filter(minute -> !checksScheduled.contains(deliveryCheckJob(t.userId(), minute)))
+        .forEach(minute -> writes.add(() -> scheduleDeliveryCheck(t.userId(), minute)));
+    if (writes.size() < 2 || executor == null) {
+      for (Runnable write : writes) write.run();
       return;
     }
     var runs =
-        jobs.stream()
-            .map(
-                job -> java.util.concurrent.CompletableFuture.runAsync(() -> run(t, job), executor))
+        writes.stream()
+            .map(write -> java.util.concurrent.CompletableFuture.runAsync(write, executor))
             .toArray(java.util.concurrent.CompletableFuture[]::new);
     try {
       java.util.concurrent.CompletableFuture.allOf(runs).join();

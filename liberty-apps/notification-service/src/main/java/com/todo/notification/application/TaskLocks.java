@@ -27,6 +27,26 @@ final class TaskLocks {
     }
   }
 
+  /** Runs {@code work} holding the stripes of all {@code taskIds}, taken in one order. */
+  void runAll(java.util.Collection<String> taskIds, Runnable work) {
+    int[] order =
+        taskIds.stream()
+            .mapToInt(id -> Math.floorMod(id.hashCode(), STRIPES))
+            .distinct()
+            .sorted()
+            .toArray();
+    int held = 0;
+    try {
+      for (int stripe : order) {
+        stripes[stripe].lock();
+        held++;
+      }
+      work.run();
+    } finally {
+      for (int i = held - 1; i >= 0; i--) stripes[order[i]].unlock();
+    }
+  }
+
   void run(String taskId, Runnable work) {
     call(
         taskId,
