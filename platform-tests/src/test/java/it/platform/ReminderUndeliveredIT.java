@@ -1,0 +1,118 @@
+package it.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.todo.events.EventSchemas;
+import com.todo.events.EventType;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A reminder nobody acknowledges fails as {@code undelivered} once its delivery window has passed,
+ * through the delivery-check job of its user and minute (one check for all the user's tasks). With
+ * notification-service's window shortened to 5 s for the test (restored at the end): several tasks
+ * of one user with reminders that fire and are never acknowledged; each gets exactly one {@code
+ * reminder.failed.v1} with reason {@code undelivered}, valid against its schema, keyed by the user,
+ * not before its window ended, and the REST API lists it as failed.
+ */
+class ReminderUndeliveredIT {
+
+  private static final String TRIGGERED = "com.todo.reminder.triggered.v1";
+  private static final String FAILED = "com.todo.reminder.failed.v1";
+  private static final Duration WINDOW = Duration.ofSeconds(5);
+
+  @Test
+  void aReminderNobodyAcknowledgesFailsAsUndeliveredOnce() {
+    TaskApi api = new TaskApi("undelivered-" + UUID.randomUUID());
+    Platform.devWithEnv(
+        Map.of("TODO_SERVICE_ENV_EXTRA", "REMINDERS_DELIVERY_WINDOW=" + WINDOW),
+        "restart",
+        "notification-service");
+    try (KafkaTopic topic = new KafkaTopic("reminder-events")) {
+      Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(5);
+      List<String> ids = new ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        JsonObject task =
+            api.create(
+                "{\"title\":\"Unacknowledged "
+                    + t
+                    + "\",\"reminders\":[{\"at\":\""
+                    + at
+                    + "\"},{\"at\":\""
+                    + at.plusSeconds(1)
+                    + "\"}]}");
+        for (JsonValue r : task.getJsonArray("reminders")) {
+          ids.add(r.asJsonObject().getString("id"));
+        }
+      }
+      // the check runs after the window of the minute's firings, spread over the next minute
+      topic.poll(
+          Duration.ofMinutes(4),
+          records -> ids.stream().allMatch(id -> !of(records, id, FAILED).isEmpty()));
+      // everything since the topic was opened, after a few more seconds for a second copy
+      var all = topic.poll(Duration.ofSeconds(5), records -> false);
+
+      Map<String, Instant> firedAt = new HashMap<>();
+      for (String id : ids) {
+        List<JsonObject> fired = of(all, id, TRIGGERED);
+        assertEquals(1, fired.size(), "reminder " + id + " fired once");
+        firedAt.put(id, Instant.parse(fired.get(0).getJsonObject("data").getString("firedAt")));
+        List<JsonObject> failed = of(all, id, FAILED);
+        assertEquals(1, failed.size(), "reminder " + id + " failed once: " + failed);
+        JsonObject data = failed.get(0).getJsonObject("data");
+        assertEquals("undelivered", data.getString("reason"), data.toString());
+        assertEquals(
+            List.of(), EventSchemas.violations(EventType.REMINDER_FAILED, data), data.toString());
+        Instant failedAt = Instant.parse(failed.get(0).getString("time"));
+        assertFalse(
+            failedAt.isBefore(firedAt.get(id).plus(WINDOW)),
+            "failed at " + failedAt + ", before the window after its firing " + firedAt.get(id));
+      }
+      for (ConsumerRecord<String, String> r : all) {
+        JsonObject e = Platform.json(r.value());
+        if (ids.contains(e.getJsonObject("data").getString("reminderId", ""))) {
+          assertEquals(api.user, r.key(), "partition key: the user");
+        }
+      }
+      HttpResponse<String> list =
+          Platform.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          Platform.app("notification-service") + "/api/v1/reminders?status=failed"))
+                  .header("Authorization", "Bearer " + api.token())
+                  .GET());
+      assertEquals(200, list.statusCode(), list.body());
+      List<String> listed = new ArrayList<>();
+      for (JsonValue v : Platform.json(list.body()).getJsonArray("items")) {
+        assertEquals("undelivered", v.asJsonObject().getString("reason", ""), v.toString());
+        listed.add(v.asJsonObject().getString("id"));
+      }
+      assertEquals(ids.stream().sorted().toList(), listed.stream().sorted().toList());
+    } finally {
+      Platform.dev("restart", "notification-service");
+    }
+  }
+
+  private static List<JsonObject> of(
+      List<ConsumerRecord<String, String>> records, String reminderId, String type) {
+    return records.stream()
+        .map(r -> Platform.json(r.value()))
+        .filter(e -> type.equals(e.getString("type")))
+        .filter(e -> reminderId.equals(e.getJsonObject("data").getString("reminderId", "")))
+        .toList();
+  }
+}
