@@ -119,15 +119,22 @@ public class ReminderService {
    */
   private java.util.concurrent.ExecutorService executor;
 
+  private org.eclipse.microprofile.metrics.Counter groupsCounter;
+  private org.eclipse.microprofile.metrics.Counter firingsCounter;
+
   @jakarta.annotation.PostConstruct
-  void startWriters() {
+  void start() {
+    if (metrics != null && metrics.isResolvable()) {
+      groupsCounter = metrics.get().counter(GROUPS_METRIC);
+      firingsCounter = metrics.get().counter(FIRINGS_METRIC);
+    }
     if (threads != null) {
       executor = java.util.concurrent.Executors.newFixedThreadPool(SCHEDULER_WRITERS, threads);
     }
   }
 
   @jakarta.annotation.PreDestroy
-  void stopWriters() {
+  void stop() {
     if (executor != null) executor.shutdown();
   }
 
@@ -327,9 +334,9 @@ public class ReminderService {
 
   /** Handles a group of firings; completes each, exceptionally when it is to be retried. */
   private void fireGroup(List<Firing> group) {
-    if (metrics != null && metrics.isResolvable()) {
-      metrics.get().counter(GROUPS_METRIC).inc();
-      metrics.get().counter(FIRINGS_METRIC).inc(group.size());
+    if (groupsCounter != null) {
+      groupsCounter.inc();
+      firingsCounter.inc(group.size());
     }
     Map<String, List<Firing>> byTask = new LinkedHashMap<>();
     for (Firing f : group) byTask.computeIfAbsent(f.taskId(), t -> new ArrayList<>()).add(f);
@@ -421,11 +428,7 @@ public class ReminderService {
   private Written publishThenWrite(
       Map<String, TaskReminders> changed, Map<String, SequenceGuard.Versioned> read) {
     List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
-    for (TaskReminders t : changed.values()) {
-      for (JsonObject event : t.pending()) {
-        entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), event.toString()));
-      }
-    }
+    for (TaskReminders t : changed.values()) addEntries(t, entries);
     Set<String> failed = sidecar.publishBulk(Topic.REMINDER_EVENTS, entries);
     List<SequenceGuard.Update> updates = new ArrayList<>();
     Set<String> unpublished = new LinkedHashSet<>();
@@ -748,14 +751,19 @@ public class ReminderService {
   /** Publishes {@code t}'s pending events; adds those published to {@code published}. */
   private Set<String> publishBulk(TaskReminders t, List<String> published) {
     List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
-    for (JsonObject event : t.pending()) {
-      entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), event.toString()));
-    }
+    addEntries(t, entries);
     Set<String> failed = sidecar.publishBulk(Topic.REMINDER_EVENTS, entries);
     for (DaprSidecar.BulkEntry e : entries) {
       if (!failed.contains(e.entryId())) published.add(e.entryId());
     }
     return failed;
+  }
+
+  /** Adds {@code t}'s pending events to {@code entries}, keyed by its user. */
+  private static void addEntries(TaskReminders t, List<DaprSidecar.BulkEntry> entries) {
+    for (JsonObject event : t.pending()) {
+      entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), event.toString()));
+    }
   }
 
   /** Adds the task's reminder ids to its user's index, where they are not yet. */
