@@ -3,6 +3,7 @@ package it.platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -106,13 +107,9 @@ final class ChaosFaults {
    * The pid of a part, waiting up to 2 minutes while it is not running (the platform is shared:
    * another test may have stopped it for a while); -1 if it stays stopped.
    */
-  private static long awaitRunning(String part) throws InterruptedException {
-    for (int i = 0; i < 120; i++) {
-      long pid = pid(part);
-      if (pid > 0) return pid;
-      Thread.sleep(1000);
-    }
-    return -1;
+  private static long awaitRunning(String part) {
+    Poll.until(Duration.ofMinutes(2), Duration.ofSeconds(1), () -> pid(part) > 0);
+    return pid(part);
   }
 
   /** ./dev start, tried 3 times (./dev may be mid-edit in a shared tree, a port still held). */
@@ -129,9 +126,11 @@ final class ChaosFaults {
     }
   }
 
-  private static void waitGone(long pid) throws InterruptedException {
-    for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++)
-      Thread.sleep(100);
+  private static void waitGone(long pid) {
+    Poll.until(
+        Duration.ofSeconds(10),
+        Duration.ofMillis(100),
+        () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
   }
 
   /**

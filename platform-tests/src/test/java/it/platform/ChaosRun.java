@@ -103,11 +103,11 @@ public final class ChaosRun {
     }
     List<String> parts = ChaosFaults.ALL.stream().filter(p -> !p.equals("kafka-pause")).toList();
     // the platform is shared: a part another test stopped for a while may come back
+    Poll.until(
+        Duration.ofSeconds(180),
+        Duration.ofSeconds(1),
+        () -> parts.stream().allMatch(p -> ChaosFaults.pid(p) > 0));
     List<String> down = parts.stream().filter(p -> ChaosFaults.pid(p) < 0).toList();
-    for (int i = 0; i < 180 && !down.isEmpty(); i++) {
-      Thread.sleep(1000);
-      down = parts.stream().filter(p -> ChaosFaults.pid(p) < 0).toList();
-    }
     if (!down.isEmpty())
       throw new IllegalStateException("not running: " + down + " (./dev status; ./dev up)");
 
@@ -152,8 +152,10 @@ public final class ChaosRun {
       log("load stopped; settling (at most " + c.settle() + " s)");
       long settleStart = System.currentTimeMillis();
       load.stop(Duration.ofSeconds(c.settle()));
-      long deadline = settleStart + c.settle() * 1000L;
-      while (System.currentTimeMillis() < deadline && !allArrived(load, watch)) Thread.sleep(1000);
+      Poll.until(
+          Duration.ofSeconds(c.settle()).minusMillis(System.currentTimeMillis() - settleStart),
+          Duration.ofSeconds(1),
+          () -> allArrived(load, watch));
       Thread.sleep(5000); // what arrives twice arrives soon after
       log(String.format("settled in %.0f s", (System.currentTimeMillis() - settleStart) / 1000.0));
       Result r = account(c, load, watch, faults, problems);

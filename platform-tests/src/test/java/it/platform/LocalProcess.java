@@ -135,17 +135,9 @@ final class LocalProcess implements AutoCloseable {
 
   /** Waits until nothing listens on any of {@code ports}. */
   static Optional<Integer> awaitFree(Duration timeout, List<Integer> ports) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      Optional<Integer> taken = ports.stream().filter(LocalProcess::listening).findFirst();
-      if (taken.isEmpty() || System.nanoTime() > end) return taken;
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return taken;
-      }
-    }
+    Poll.until(
+        timeout, Duration.ofMillis(250), () -> ports.stream().noneMatch(LocalProcess::listening));
+    return ports.stream().filter(LocalProcess::listening).findFirst();
   }
 
   /** Stops a Liberty server that the liberty-maven-plugin laid out in a service's target/. */

@@ -181,7 +181,6 @@ final class Platform {
     }
   }
 
-  /** Polls until {@code probe} yields a value; fails after {@code timeout}. */
   /** The lines the service has written to its log so far (./dev keeps it in .dev/logs). */
   static java.util.stream.Stream<String> log(String service) {
     try {
@@ -191,6 +190,7 @@ final class Platform {
     }
   }
 
+  /** Polls until {@code probe} yields a value; fails after {@code timeout}. */
   static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
     return ServiceUnderTest.await(timeout, what, probe);
   }

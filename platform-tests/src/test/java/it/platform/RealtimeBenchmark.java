@@ -202,15 +202,14 @@ public final class RealtimeBenchmark {
     long start = System.nanoTime();
     long loadStartMillis = System.currentTimeMillis();
     // every create issued, or twice the planned time at most (a platform that cannot keep up)
-    Instant issuedBy = Instant.now().plusSeconds(2L * seconds + 30);
-    while (next.get() < total && Instant.now().isBefore(issuedBy)) Thread.sleep(100);
+    Poll.until(
+        Duration.ofSeconds(2L * seconds + 30), Duration.ofMillis(100), () -> next.get() >= total);
     ticker.cancel(false);
     workers.shutdown();
     workers.awaitTermination(60, TimeUnit.SECONDS);
     double loadSeconds = (System.nanoTime() - start) / 1e9;
     long expected = created.get() * perUser;
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (received.get() < expected && Instant.now().isBefore(deadline)) Thread.sleep(200);
+    Poll.until(Duration.ofSeconds(30), Duration.ofMillis(200), () -> received.get() >= expected);
     pace.shutdown();
 
     List<Long> sorted;
