@@ -16,6 +16,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -131,6 +133,48 @@ class RemindersIT {
         assertEquals(api.user, r.key(), "partition key: the user");
       }
       awaitStatus(id, "triggered");
+    }
+  }
+
+  /**
+   * Fifty jobs due at the same second (five tasks with ten reminders each) fire side by side and
+   * are handled in groups, several firings of one task in one group: each fires exactly once, none
+   * early, and every one is listed triggered.
+   */
+  @Test
+  void manyRemindersOfOneTaskDueAtOnceEachFireOnce() {
+    try (KafkaTopic events = new KafkaTopic("reminder-events")) {
+      Instant at = inSeconds(8);
+      String tenAtOnce = String.join(",", Collections.nCopies(10, "{\"at\":\"" + at + "\"}"));
+      List<String> ids = new ArrayList<>();
+      for (int t = 0; t < 5; t++) {
+        JsonObject task = taskWith(at.plusSeconds(3600), tenAtOnce);
+        for (int i = 0; i < 10; i++) ids.add(reminderId(task, i));
+      }
+
+      events.poll(
+          Duration.ofSeconds(60),
+          seen -> ids.stream().allMatch(id -> !events(seen, id, TRIGGERED).isEmpty()));
+      var all = settle(events, Duration.ofSeconds(3));
+
+      for (String id : ids) {
+        List<JsonObject> fired = events(all, id, TRIGGERED);
+        assertEquals(1, fired.size(), "reminder " + id + " fired once");
+        Instant firedAt = Instant.parse(fired.get(0).getJsonObject("data").getString("firedAt"));
+        assertFalse(firedAt.isBefore(at), "fired early: " + fired.get(0));
+      }
+      Platform.awaitTrue(
+          Duration.ofSeconds(30),
+          "all fifty listed triggered",
+          () -> {
+            HttpResponse<String> r = reminders("?status=triggered&limit=100");
+            if (r.statusCode() != 200) return false;
+            List<String> listed =
+                Platform.json(r.body()).getJsonArray("items").stream()
+                    .map(v -> v.asJsonObject().getString("id"))
+                    .toList();
+            return listed.containsAll(ids) && listed.size() == ids.size();
+          });
     }
   }
 

@@ -7,11 +7,17 @@ import com.todo.dapr.SequenceGuard;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
 import com.todo.events.Topic;
+import com.todo.notification.application.GroupCommit.Pending;
 import com.todo.notification.domain.ReminderStatus;
 import com.todo.notification.domain.TaskReminders;
 import com.todo.notification.domain.TaskReminders.JobChange;
 import com.todo.notification.domain.TaskReminders.Reminder;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -22,14 +28,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * Reminders follow their tasks: each task's reminders live in the state store under the sequence
@@ -107,9 +121,9 @@ public class ReminderService {
   }
 
   /** Delivery checks scheduled by this process: scheduling one again would only cost a write. */
-  private final Set<String> checksScheduled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> checksScheduled = ConcurrentHashMap.newKeySet();
 
-  @jakarta.annotation.Resource jakarta.enterprise.concurrent.ManagedThreadFactory threads;
+  @Resource ManagedThreadFactory threads;
 
   /**
    * Scheduler writes side by side (a change's reminder jobs, a minute's delivery checks), on
@@ -117,23 +131,23 @@ public class ReminderService {
    * to that same executor were starved once every one of its threads waited (seen under 167
    * firings/s: notification-service stopped answering).
    */
-  private java.util.concurrent.ExecutorService executor;
+  private ExecutorService executor;
 
-  private org.eclipse.microprofile.metrics.Counter groupsCounter;
-  private org.eclipse.microprofile.metrics.Counter firingsCounter;
+  private Counter groupsCounter;
+  private Counter firingsCounter;
 
-  @jakarta.annotation.PostConstruct
+  @PostConstruct
   void start() {
     if (metrics != null && metrics.isResolvable()) {
       groupsCounter = metrics.get().counter(GROUPS_METRIC);
       firingsCounter = metrics.get().counter(FIRINGS_METRIC);
     }
     if (threads != null) {
-      executor = java.util.concurrent.Executors.newFixedThreadPool(SCHEDULER_WRITERS, threads);
+      executor = Executors.newFixedThreadPool(SCHEDULER_WRITERS, threads);
     }
   }
 
-  @jakarta.annotation.PreDestroy
+  @PreDestroy
   void stop() {
     if (executor != null) executor.shutdown();
   }
@@ -237,89 +251,13 @@ public class ReminderService {
    * @throws RuntimeException when it could not be recorded: the job's retry fires it again
    */
   public void fire(JsonObject job) {
-    Firing firing = new Firing(job, new java.util.concurrent.CompletableFuture<>());
-    firings.add(firing);
-    while (!firing.done().isDone()) {
-      boolean lead = false;
-      gate.lock();
-      try {
-        if (firing.done().isDone()) break;
-        if (!busy) {
-          busy = true;
-          lead = true;
-        } else {
-          // the leading thread handles the group this firing is in, or hands over after its own
-          turn.await(20, java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while reminder jobs were handled", e);
-      } finally {
-        gate.unlock();
-      }
-      if (lead) lead(firing);
-    }
-    try {
-      firing.done().join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) throw cause;
-      throw e;
-    }
-  }
-
-  /**
-   * Handles groups of waiting firings until {@code own} is handled, then hands over: its own
-   * request is answered while the others keep coming.
-   */
-  private void lead(Firing own) {
-    try {
-      for (List<Firing> group = nextGroup(); !group.isEmpty(); group = nextGroup()) {
-        fireGroup(group);
-        signalTurn(false);
-        if (own.done().isDone()) break;
-      }
-    } finally {
-      signalTurn(true);
-    }
-  }
-
-  /** Wakes the waiting threads: theirs may be handled, or (when {@code release}) one leads next. */
-  private void signalTurn(boolean release) {
-    gate.lock();
-    try {
-      if (release) busy = false;
-      turn.signalAll();
-    } finally {
-      gate.unlock();
-    }
-  }
-
-  /** A job that fired, waiting for its group to be handled. */
-  private record Firing(JsonObject job, java.util.concurrent.CompletableFuture<Void> done) {
-    String taskId() {
-      return job.getString("taskId");
-    }
+    firings.submit(job);
   }
 
   /** The most firings handled together: one read and one transaction of up to this many tasks. */
   private static final int GROUP = 100;
 
-  private final java.util.concurrent.ConcurrentLinkedQueue<Firing> firings =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.locks.ReentrantLock gate =
-      new java.util.concurrent.locks.ReentrantLock();
-  private final java.util.concurrent.locks.Condition turn = gate.newCondition();
-
-  /** Whether a thread is handling firings (guarded by {@link #gate}). */
-  private boolean busy;
-
-  private List<Firing> nextGroup() {
-    List<Firing> group = new ArrayList<>();
-    for (Firing f = firings.poll(); f != null; f = group.size() < GROUP ? firings.poll() : null) {
-      group.add(f);
-    }
-    return group;
-  }
+  private final GroupCommit<JsonObject> firings = new GroupCommit<>(GROUP, this::fireGroup);
 
   /**
    * Metrics {@code todo.reminders.firing.groups} and {@code todo.reminders.firing.firings}: their
@@ -329,32 +267,28 @@ public class ReminderService {
 
   static final String FIRINGS_METRIC = "todo.reminders.firing.firings";
 
-  @Inject
-  jakarta.enterprise.inject.Instance<org.eclipse.microprofile.metrics.MetricRegistry> metrics;
+  @Inject Instance<MetricRegistry> metrics;
 
   /** Handles a group of firings; completes each, exceptionally when it is to be retried. */
-  private void fireGroup(List<Firing> group) {
+  private void fireGroup(List<Pending<JsonObject>> group) {
     if (groupsCounter != null) {
       groupsCounter.inc();
       firingsCounter.inc(group.size());
     }
-    Map<String, List<Firing>> byTask = new LinkedHashMap<>();
-    for (Firing f : group) byTask.computeIfAbsent(f.taskId(), t -> new ArrayList<>()).add(f);
+    Map<String, List<Pending<JsonObject>>> byTask = new LinkedHashMap<>();
+    for (Pending<JsonObject> f : group)
+      byTask.computeIfAbsent(taskIdOf(f), t -> new ArrayList<>()).add(f);
     Map<String, DeliveryCheck> checks = new LinkedHashMap<>();
-    try {
-      locks.runAll(byTask.keySet(), () -> fireTasks(byTask, checks));
-      scheduleDeliveryChecks(checks);
-    } catch (RuntimeException e) {
-      for (Firing f : group) f.done().completeExceptionally(e);
-    }
-    for (Firing f : group) f.done().complete(null); // no-op for those completed exceptionally
+    locks.runAll(byTask.keySet(), () -> fireTasks(byTask, checks));
+    scheduleDeliveryChecks(checks);
   }
 
   /**
    * With the tasks' locks held: triggers what still waits, publishes, writes; adds to {@code
    * checks} the delivery checks the firings written need (by job name, with their firings).
    */
-  private void fireTasks(Map<String, List<Firing>> byTask, Map<String, DeliveryCheck> checks) {
+  private void fireTasks(
+      Map<String, List<Pending<JsonObject>>> byTask, Map<String, DeliveryCheck> checks) {
     Instant now = clock.instant();
     Map<String, SequenceGuard.Versioned> read =
         guard.readAll(byTask.keySet().stream().map(ReminderService::taskKey).toList());
@@ -364,7 +298,7 @@ public class ReminderService {
       if (v == null) continue; // no such task any more: every job of it is stale
       TaskReminders t = TaskReminders.fromJson(v.applied().state());
       boolean any = false;
-      for (Firing f : task.getValue()) {
+      for (Pending<JsonObject> f : task.getValue()) {
         any |= t.fire(reminderIdOf(f), fireAtOf(f), now);
       }
       if (any) changed.put(task.getKey(), t);
@@ -374,7 +308,7 @@ public class ReminderService {
       RuntimeException e =
           new IllegalStateException(
               "events of task " + taskId + " were not published; the job is retried");
-      byTask.get(taskId).forEach(f -> f.done().completeExceptionally(e));
+      byTask.get(taskId).forEach(f -> f.fail(e));
     }
     if (!written.all()) {
       // some task changed since the read (or the write failed): one at a time on what is stored
@@ -382,11 +316,11 @@ public class ReminderService {
       // the same event id, which consumers drop as a duplicate
       for (SequenceGuard.Update u : written.updates()) {
         String taskId = TaskReminders.fromJson(u.state()).taskId();
-        for (Firing f : byTask.get(taskId)) {
+        for (Pending<JsonObject> f : byTask.get(taskId)) {
           try {
-            fireAlone(f.job());
+            fireAlone(f.item());
           } catch (RuntimeException e) {
-            f.done().completeExceptionally(e);
+            f.fail(e);
           }
         }
       }
@@ -395,7 +329,7 @@ public class ReminderService {
     List<SequenceGuard.Update> updates = written.updates();
     for (SequenceGuard.Update u : updates) {
       TaskReminders t = TaskReminders.fromJson(u.state());
-      for (Firing f : byTask.get(t.taskId())) {
+      for (Pending<JsonObject> f : byTask.get(t.taskId())) {
         t.reminder(reminderIdOf(f))
             .filter(r -> r.firedAt() != null)
             .ifPresent(
@@ -446,7 +380,7 @@ public class ReminderService {
   }
 
   /** The delivery check of a user's firings of one minute, with the firings that need it. */
-  private record DeliveryCheck(String user, long minute, List<Firing> firings) {}
+  private record DeliveryCheck(String user, long minute, List<Pending<JsonObject>> firings) {}
 
   /**
    * Schedules the delivery checks side by side (at a minute's turn every user with a firing needs
@@ -455,30 +389,34 @@ public class ReminderService {
    */
   private void scheduleDeliveryChecks(Map<String, DeliveryCheck> checks) {
     if (checks.isEmpty()) return;
-    List<java.util.concurrent.CompletableFuture<Void>> runs = new ArrayList<>();
+    List<CompletableFuture<Void>> runs = new ArrayList<>();
     for (DeliveryCheck c : checks.values()) {
       Runnable schedule = () -> scheduleDeliveryCheck(c.user(), c.minute());
       runs.add(
           executor == null || checks.size() == 1
-              ? java.util.concurrent.CompletableFuture.runAsync(schedule, Runnable::run)
-              : java.util.concurrent.CompletableFuture.runAsync(schedule, executor));
+              ? CompletableFuture.runAsync(schedule, Runnable::run)
+              : CompletableFuture.runAsync(schedule, executor));
     }
     int i = 0;
     for (DeliveryCheck c : checks.values()) {
       try {
         runs.get(i++).join();
-      } catch (java.util.concurrent.CompletionException e) {
-        c.firings().forEach(f -> f.done().completeExceptionally(e.getCause()));
+      } catch (CompletionException e) {
+        c.firings().forEach(f -> f.fail(e.getCause() instanceof RuntimeException r ? r : e));
       }
     }
   }
 
-  private static String reminderIdOf(Firing f) {
-    return f.job().getString("reminderId");
+  private static String taskIdOf(Pending<JsonObject> f) {
+    return f.item().getString("taskId");
   }
 
-  private static Instant fireAtOf(Firing f) {
-    return Instant.parse(f.job().getString("fireAt"));
+  private static String reminderIdOf(Pending<JsonObject> f) {
+    return f.item().getString("reminderId");
+  }
+
+  private static Instant fireAtOf(Pending<JsonObject> f) {
+    return Instant.parse(f.item().getString("fireAt"));
   }
 
   /** One firing on its own, its task's lock held: read, publish, write. */
@@ -651,7 +589,7 @@ public class ReminderService {
       }
     }
     views.sort(
-        java.util.Comparator.comparing((View v) -> v.reminder().fireAt())
+        Comparator.comparing((View v) -> v.reminder().fireAt())
             .thenComparing(v -> v.reminder().id()));
     return views;
   }
@@ -677,11 +615,11 @@ public class ReminderService {
     }
     var runs =
         writes.stream()
-            .map(write -> java.util.concurrent.CompletableFuture.runAsync(write, executor))
-            .toArray(java.util.concurrent.CompletableFuture[]::new);
+            .map(write -> CompletableFuture.runAsync(write, executor))
+            .toArray(CompletableFuture[]::new);
     try {
-      java.util.concurrent.CompletableFuture.allOf(runs).join();
-    } catch (java.util.concurrent.CompletionException e) {
+      CompletableFuture.allOf(runs).join();
+    } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException cause) throw cause;
       throw e;
     }
