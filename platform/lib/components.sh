@@ -117,6 +117,9 @@ log.retention.hours=168
 num.network.threads=2
 num.io.threads=2
 background.threads=2
+# the log cleaner compacts only the small internal topics here; its default 128 MiB dedupe buffer
+# sits in the heap for the broker's life (docs/performance.md, "Memory")
+log.cleaner.dedupe.buffer.size=8388608
 EOF
   cat >"$dir/log4j2.properties" <<'EOF'
 rootLogger.level=WARN
@@ -254,7 +257,10 @@ start_scheduler() {
     --metrics-port "$SCHEDULER_METRICS_PORT" \
     --etcd-data-dir "$DEV/scheduler/data" --etcd-client-port "$SCHEDULER_ETCD_PORT" \
     --etcd-initial-cluster "dapr-scheduler-server-0=http://127.0.0.1:$SCHEDULER_ETCD_PEER_PORT" \
-    --etcd-client-listen-address 127.0.0.1
+    --etcd-client-listen-address 127.0.0.1 \
+    --etcd-compaction-mode periodic --etcd-compaction-retention 10m \
+    --etcd-snapshot-count 10000 --etcd-max-snapshots 2 --etcd-max-wals 2 \
+    --etcd-experimental-bootstrap-defrag-threshold-megabytes 16
 }
 scheduler_ready() { http_ok "http://127.0.0.1:$SCHEDULER_HEALTH_PORT/healthz"; }
 
