@@ -412,6 +412,20 @@ public class DaprSidecar implements ConsumerState {
     }
   }
 
+  /**
+   * Whether the state store answers a read through the sidecar (a key that need not exist): once,
+   * without retries, for readiness.
+   */
+  public boolean stateStoreAnswers() {
+    try (Response r = api.getState(stateStore, READINESS_KEY)) {
+      return r.getStatus() == 200 || r.getStatus() == 204;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static final String READINESS_KEY = "readiness-probe";
+
   private boolean existsQuietly(String key) {
     try (Response r = api.getState(stateStore, key)) {
       return r.getStatus() == 200;
