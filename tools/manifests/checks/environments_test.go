@@ -9,7 +9,7 @@ import (
 
 // isKafkaObject tells the objects that belong to a Kafka variant: the Strimzi
 // resources, the pub/sub Components, the Secret with the broker address and the
-// NetworkPolicies named kafka-*.
+// NetworkPolicies and PodMonitors named kafka-*.
 func isKafkaObject(o manifest.Object) bool {
 	switch {
 	case o.GVK().Group == "kafka.strimzi.io":
@@ -18,8 +18,9 @@ func isKafkaObject(o manifest.Object) bool {
 		return true
 	case o.Kind() == "Secret" && o.Name() == "kafka-connection":
 		return true
-	case o.Kind() == "NetworkPolicy" && strings.HasPrefix(o.Name(), "kafka-"):
-		// the variant's network rules: the broker's pods or the managed broker's port
+	case (o.Kind() == "NetworkPolicy" || o.Kind() == "PodMonitor") && strings.HasPrefix(o.Name(), "kafka-"):
+		// the variant's network rules (the broker's pods or the managed broker's port) and
+		// the in-cluster broker's scrape target
 		return true
 	case o.Kind() == "ConfigMap" && strings.HasPrefix(o.Name(), daprConfigRevision+"-"):
 		// the Dapr resources, pub/sub Component included, hashed into its name

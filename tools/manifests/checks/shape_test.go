@@ -64,9 +64,9 @@ func TestServiceFoldersHoldOnlyWhatDiffers(t *testing.T) {
 }
 
 // TestNoPortOutsideTheShape: the one service port is written once, in the
-// shape; no other file of kustomize/ names a port, except NetworkPolicies,
-// whose ports are other programs' (DNS, Dapr, data stores) and which name the
-// service port by its name (http), never by number.
+// shape; no other file of kustomize/ names a port, except NetworkPolicies and
+// PodMonitors, whose ports are other programs' too (DNS, Dapr, data stores) and
+// which name the service port by its name (http), never by number.
 func TestNoPortOutsideTheShape(t *testing.T) {
 	root := render.RepoRoot()
 	portKeys := map[string]bool{"port": true, "containerPort": true, "targetPort": true, "hostPort": true,
@@ -92,7 +92,8 @@ func TestNoPortOutsideTheShape(t *testing.T) {
 				t.Errorf("%s: document %d: %v", rel, i+1, err)
 				continue
 			}
-			policy := mapOf(tree)["kind"] == "NetworkPolicy"
+			kind := mapOf(tree)["kind"]
+			policy := kind == "NetworkPolicy" || kind == "PodMonitor"
 			walkTree(tree, nil, func(p []string, v any) {
 				last := p[len(p)-1]
 				if policy {
