@@ -8,7 +8,8 @@ import (
 )
 
 // isKafkaObject tells the objects that belong to a Kafka variant: the Strimzi
-// resources, the pub/sub Components and the Secret with the broker address.
+// resources, the pub/sub Components, the Secret with the broker address and the
+// NetworkPolicies and PodMonitors named kafka-*.
 func isKafkaObject(o manifest.Object) bool {
 	switch {
 	case o.GVK().Group == "kafka.strimzi.io":
@@ -16,6 +17,10 @@ func isKafkaObject(o manifest.Object) bool {
 	case o.GVK().Group == "dapr.io" && o.Kind() == "Component" && (o.Name() == "pubsub" || o.Name() == "pubsub-broadcast"):
 		return true
 	case o.Kind() == "Secret" && o.Name() == "kafka-connection":
+		return true
+	case (o.Kind() == "NetworkPolicy" || o.Kind() == "PodMonitor") && strings.HasPrefix(o.Name(), "kafka-"):
+		// the variant's network rules (the broker's pods or the managed broker's port) and
+		// the in-cluster broker's scrape target
 		return true
 	case o.Kind() == "ConfigMap" && strings.HasPrefix(o.Name(), daprConfigRevision+"-"):
 		// the Dapr resources, pub/sub Component included, hashed into its name

@@ -66,7 +66,9 @@ func withoutDeployMetadata(o manifest.Object) any {
 // TestLocalDaprResourcesAreTheRenderedOnes: the Dapr resources that the local
 // platform loads are the very ones Kubernetes gets. dapr-config/ renders
 // exactly its files, and the minikube overlay renders every local file (and
-// no other Dapr resource) with nothing changed but deployment metadata.
+// no other Dapr resource) with nothing changed but deployment metadata; the
+// one exception is the Configuration, which each service gets as its own with
+// the Kubernetes-only fields added (checkServiceConfigurations).
 func TestLocalDaprResourcesAreTheRenderedOnes(t *testing.T) {
 	local := index(localDaprResources(t))
 
@@ -108,6 +110,71 @@ func TestLocalDaprResourcesAreTheRenderedOnes(t *testing.T) {
 		compare(t, build(t, "dapr-config"), func(o manifest.Object) any { return o.Content }, want)
 	})
 	t.Run(minikubeOverlay, func(t *testing.T) {
-		compare(t, build(t, minikubeOverlay), withoutDeployMetadata, local)
+		rendered := build(t, minikubeOverlay)
+		var others []manifest.Object
+		for _, o := range rendered {
+			if !(o.GVK().Group == "dapr.io" && o.Kind() == "Configuration") {
+				others = append(others, o)
+			}
+		}
+		want := map[string]manifest.Object{}
+		for k, o := range local {
+			if o.Kind() != "Configuration" {
+				want[k] = o
+			}
+		}
+		compare(t, others, withoutDeployMetadata, want)
+		t.Run("Configurations", func(t *testing.T) {
+			checkServiceConfigurations(t, local, rendered)
+		})
 	})
+}
+
+// kubernetesOnlyConfiguration lists what a service's Configuration in Kubernetes may add to the
+// local one (kustomize/dapr): access control by mTLS identity (the local sidecars have none),
+// the cluster's trace exporter and the secret scopes of the Kubernetes secret store.
+var kubernetesOnlyConfiguration = []string{"accessControl", "tracing", "secrets"}
+
+// checkServiceConfigurations: the local platform's one Configuration (--config of every local
+// daprd) is not deployed; each service's Configuration in Kubernetes is it, field for field,
+// apart from kubernetesOnlyConfiguration: a setting added locally and not to the cluster (or the
+// reverse) fails here.
+func checkServiceConfigurations(t *testing.T, local map[string]manifest.Object, rendered []manifest.Object) {
+	var localConfig *manifest.Object
+	for _, o := range local {
+		if o.Kind() == "Configuration" {
+			if localConfig != nil {
+				t.Fatalf("two local Configurations: %s and %s", localConfig.ID(), o.ID())
+			}
+			localConfig = &o
+		}
+	}
+	if localConfig == nil {
+		t.Fatal("no local Configuration")
+	}
+	strip := func(o manifest.Object) any {
+		content := withoutDeployMetadata(o).(map[string]any)
+		delete(manifest.Map(content, "metadata"), "name")
+		for _, field := range kubernetesOnlyConfiguration {
+			delete(manifest.Map(content, "spec"), field)
+		}
+		return content
+	}
+	want := strip(*localConfig)
+	count := 0
+	for _, o := range rendered {
+		if o.GVK().Group != "dapr.io" || o.Kind() != "Configuration" {
+			continue
+		}
+		count++
+		if o.Name() == localConfig.Name() {
+			t.Errorf("%s: the local Configuration is deployed; the services name their own", o.ID())
+		}
+		if diffs := differences(want, strip(o)); len(diffs) > 0 {
+			t.Errorf("%s differs from the local %s beyond %v (local != rendered):\n  %s", o.ID(), localConfig.ID(), kubernetesOnlyConfiguration, strings.Join(diffs, "\n  "))
+		}
+	}
+	if count != len(services) {
+		t.Errorf("%d Configurations rendered, want one per service (%d)", count, len(services))
+	}
 }

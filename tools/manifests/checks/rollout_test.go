@@ -19,7 +19,7 @@ const daprConfigRevision = "dapr-config-revision"
 
 // TestDaprConfigurationRollsThePods: the sidecars load the Dapr resources only at start, so a
 // change to any of them must change every workload's pod template: the generated ConfigMap holds
-// every file of dapr-config/resources and the variant's pub/sub Components, and every workload names it
+// every file of dapr-config/resources and kustomize/dapr and the variant's pub/sub Components, and every workload names it
 // (its hashed name) in a volume.
 func TestDaprConfigurationRollsThePods(t *testing.T) {
 	entries, err := os.ReadDir(filepath.Join(render.RepoRoot(), "dapr-config", "resources"))
@@ -29,6 +29,16 @@ func TestDaprConfigurationRollsThePods(t *testing.T) {
 	var want []string
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".yaml") {
+			want = append(want, e.Name())
+		}
+	}
+	// the services' Kubernetes-only Configurations (kustomize/dapr)
+	kubernetesOnly, err := os.ReadDir(filepath.Join(render.RepoRoot(), "kustomize", "dapr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range kubernetesOnly {
+		if strings.HasSuffix(e.Name(), ".yaml") && e.Name() != "kustomization.yaml" {
 			want = append(want, e.Name())
 		}
 	}

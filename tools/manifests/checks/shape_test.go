@@ -64,7 +64,9 @@ func TestServiceFoldersHoldOnlyWhatDiffers(t *testing.T) {
 }
 
 // TestNoPortOutsideTheShape: the one service port is written once, in the
-// shape; no other file of kustomize/ names a port.
+// shape; no other file of kustomize/ names a port, except NetworkPolicies and
+// PodMonitors, whose ports are other programs' too (DNS, Dapr, data stores) and
+// which name the service port by its name (http), never by number.
 func TestNoPortOutsideTheShape(t *testing.T) {
 	root := render.RepoRoot()
 	portKeys := map[string]bool{"port": true, "containerPort": true, "targetPort": true, "hostPort": true,
@@ -90,8 +92,16 @@ func TestNoPortOutsideTheShape(t *testing.T) {
 				t.Errorf("%s: document %d: %v", rel, i+1, err)
 				continue
 			}
+			kind := mapOf(tree)["kind"]
+			policy := kind == "NetworkPolicy" || kind == "PodMonitor"
 			walkTree(tree, nil, func(p []string, v any) {
 				last := p[len(p)-1]
+				if policy {
+					if (last == "port" || last == "endPort") && fmt.Sprint(v) == fmt.Sprint(servicePort) {
+						t.Errorf("%s: %s: %v: name the service port (http), its number belongs in %s only", rel, strings.Join(p, "."), v, serviceShape)
+					}
+					return
+				}
 				if portKeys[last] || (last == "name" && v == "HTTP_PORT") {
 					t.Errorf("%s: %s: the service port belongs in %s only", rel, strings.Join(p, "."), serviceShape)
 				}

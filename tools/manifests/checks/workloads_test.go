@@ -138,11 +138,11 @@ func checkService(t *testing.T, objects []manifest.Object, name string, port int
 		"dapr.io/enabled":                 "true",
 		"dapr.io/app-id":                  name,
 		"dapr.io/app-port":                strconv.Itoa(port),
-		"dapr.io/config":                  "daprconfig",
+		"dapr.io/config":                  name,
 		"dapr.io/enable-app-health-check": "true",
 		"dapr.io/app-health-check-path":   "/health/ready",
-		"dapr.io/api-token-secret":        "dapr-api-token",
-		"dapr.io/app-token-secret":        "app-api-token",
+		"dapr.io/api-token-secret":        name + "-dapr-api-token",
+		"dapr.io/app-token-secret":        name + "-app-api-token",
 	}
 	for key, value := range want {
 		if a[key] != value {
@@ -186,7 +186,7 @@ func checkService(t *testing.T, objects []manifest.Object, name string, port int
 	if env["HTTP_PORT"].Value != strconv.Itoa(port) {
 		t.Errorf("%s: env HTTP_PORT must be %d (server.xml variable http.port)", id, port)
 	}
-	for envName, secret := range map[string]string{"DAPR_API_TOKEN": "dapr-api-token", "APP_API_TOKEN": "app-api-token"} {
+	for envName, secret := range map[string]string{"DAPR_API_TOKEN": name + "-dapr-api-token", "APP_API_TOKEN": name + "-app-api-token"} {
 		ref := env[envName].ValueFrom
 		if ref == nil || ref.SecretKeyRef == nil || ref.SecretKeyRef.Name != secret || ref.SecretKeyRef.Key != "token" {
 			t.Errorf("%s: env %s must come from Secret %s key token", id, envName, secret)
