@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Memory of the parts of ./dev status, as it counts it: each part's process (its pid file in {@code
@@ -40,25 +39,11 @@ final class BenchMemory {
 
   /** Every running part's usage now (a stopped part is absent). */
   static Map<String, Usage> sample(Path devDir) {
+    List<Procs.Proc> procs = Procs.all();
+    if (procs.isEmpty()) return Map.of();
     Map<Long, List<Long>> children = new HashMap<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      procs
-          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .forEach(
-              p -> {
-                try {
-                  String stat = Files.readString(p.resolve("stat"));
-                  String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                  long ppid = Long.parseLong(f[1]);
-                  children
-                      .computeIfAbsent(ppid, k -> new ArrayList<>())
-                      .add(Long.parseLong(p.getFileName().toString()));
-                } catch (IOException | RuntimeException gone) {
-                  // ended meanwhile
-                }
-              });
-    } catch (IOException noProc) {
-      return Map.of();
+    for (Procs.Proc p : procs) {
+      children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p.pid());
     }
     Map<String, Usage> out = new LinkedHashMap<>();
     for (String part : PARTS) {

@@ -1,11 +1,7 @@
 package it.platform;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * CPU time (user + system) of the platform's processes, read from Linux's /proc and grouped by
@@ -24,25 +20,15 @@ final class ProcessCpu {
   /** Milliseconds of CPU used so far by each part that is running now. */
   static Map<String, Double> snapshot() {
     Map<String, Double> byPart = new TreeMap<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      procs
-          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .forEach(
-              p -> {
-                try {
-                  String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
-                  String part = part(cmd);
-                  if (part == null) return;
-                  String stat = Files.readString(p.resolve("stat"));
-                  String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                  double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_MS;
-                  byPart.merge(part, ms, Double::sum);
-                } catch (IOException | RuntimeException gone) {
-                  // the process ended meanwhile
-                }
-              });
-    } catch (IOException noProc) {
-      return Map.of();
+    for (Procs.Proc p : Procs.all()) {
+      String part = part(p.cmdline());
+      if (part == null) continue;
+      try {
+        double ms = (Long.parseLong(p.stat()[11]) + Long.parseLong(p.stat()[12])) / TICKS_PER_MS;
+        byPart.merge(part, ms, Double::sum);
+      } catch (RuntimeException unreadable) {
+        // not a stat line of this kernel's format
+      }
     }
     return byPart;
   }
