@@ -128,19 +128,7 @@ final class ChaosLoad {
 
   private Answer call(User u, String op, String method, String path, String body, String... hdrs) {
     long at = System.currentTimeMillis();
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(Platform.app("task-service") + "/api/v1" + path))
-            .timeout(Duration.ofSeconds(10))
-            .header("Authorization", "Bearer " + u.api.token())
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null)
-      b.header(
-          "Content-Type",
-          method.equals("PATCH") ? "application/merge-patch+json" : "application/json");
+    HttpRequest.Builder b = u.api.request(method, path, body).timeout(Duration.ofSeconds(10));
     for (int i = 0; i < hdrs.length; i += 2) b.header(hdrs[i], hdrs[i + 1]);
     int status;
     JsonObject json = null;

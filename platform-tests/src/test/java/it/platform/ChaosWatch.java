@@ -5,14 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Everything the platform publishes during a chaos run, read from outside: the three topics and
@@ -66,19 +62,7 @@ final class ChaosWatch implements AutoCloseable {
 
   ChaosWatch(String userPrefix) {
     this.userPrefix = userPrefix;
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    consumer = new KafkaConsumer<>(p);
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (String t : TOPICS) {
-      consumer.partitionsFor(t).forEach(i -> partitions.add(new TopicPartition(t, i.partition())));
-    }
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position); // fix the start before the load begins
+    consumer = KafkaTopic.atEnd(TOPICS); // the start fixed before the load begins
     thread = new Thread(this::pollLoop, "chaos-kafka-watch");
     thread.setDaemon(true);
     thread.start();

@@ -22,19 +22,30 @@ final class KafkaTopic implements AutoCloseable {
   private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
   KafkaTopic(String topic) {
+    consumer = atEnd(List.of(topic));
+  }
+
+  /**
+   * A consumer of every partition of {@code topics} (no group, nothing committed) placed at their
+   * ends now, before anything more is published.
+   */
+  static KafkaConsumer<String, String> atEnd(List<String> topics) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    consumer = new KafkaConsumer<>(p);
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(i -> new TopicPartition(topic, i.partition()))
-            .toList();
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : topics) {
+      consumer
+          .partitionsFor(topic)
+          .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+    }
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // fix the start before anything is published
+    return consumer;
   }
 
   /**

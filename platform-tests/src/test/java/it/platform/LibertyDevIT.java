@@ -96,7 +96,6 @@ class LibertyDevIT {
    * task-service again; each step is tried, a failure of this is added to the test's own.
    */
   private static void restore(LocalProcess dev, int port, Throwable failure) {
-    List<Throwable> errors = new ArrayList<>();
     List<Runnable> steps = new ArrayList<>();
     if (dev != null) {
       steps.add(
@@ -117,22 +116,7 @@ class LibertyDevIT {
               "port " + port + " free after dev mode ended");
         });
     steps.add(() -> Platform.dev("start", SERVICE));
-    for (Runnable step : steps) {
-      try {
-        step.run();
-      } catch (RuntimeException | AssertionError e) {
-        errors.add(e);
-      }
-    }
-    if (errors.isEmpty()) return;
-    if (failure != null) {
-      errors.forEach(failure::addSuppressed);
-      return;
-    }
-    AssertionError e =
-        new AssertionError("restoring ./dev's " + SERVICE + " failed", errors.get(0));
-    errors.stream().skip(1).forEach(e::addSuppressed);
-    throw e;
+    LocalProcess.runEveryStep(steps, failure, "restoring ./dev's " + SERVICE);
   }
 
   private static boolean ready(int port) {

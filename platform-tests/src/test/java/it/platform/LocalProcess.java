@@ -158,4 +158,27 @@ final class LocalProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * Runs every one of {@code steps} even when some fail (restoring ./dev's parts after a test);
+   * what failed is added to the test's own {@code failure}, or thrown when the test passed.
+   */
+  static void runEveryStep(List<Runnable> steps, Throwable failure, String what) {
+    List<Throwable> errors = new ArrayList<>();
+    for (Runnable step : steps) {
+      try {
+        step.run();
+      } catch (RuntimeException | AssertionError e) {
+        errors.add(e);
+      }
+    }
+    if (errors.isEmpty()) return;
+    if (failure != null) {
+      errors.forEach(failure::addSuppressed);
+      return;
+    }
+    AssertionError e = new AssertionError(what + " failed", errors.get(0));
+    errors.stream().skip(1).forEach(e::addSuppressed);
+    throw e;
+  }
 }

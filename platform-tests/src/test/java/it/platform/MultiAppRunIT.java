@@ -180,7 +180,6 @@ class MultiAppRunIT {
    * ready only with its sidecar), every step tried; a failure of this is added to the test's own.
    */
   private static void restore(LocalProcess run, List<Integer> ports, Throwable failure) {
-    List<Throwable> errors = new ArrayList<>();
     List<Runnable> steps = new ArrayList<>();
     if (run != null) {
       steps.add(
@@ -221,21 +220,7 @@ class MultiAppRunIT {
                   "./dev's sidecar of " + s + " to reach it again",
                   () -> sidecarSeesApp(s)));
     }
-    for (Runnable step : steps) {
-      try {
-        step.run();
-      } catch (RuntimeException | AssertionError e) {
-        errors.add(e);
-      }
-    }
-    if (errors.isEmpty()) return;
-    if (failure != null) {
-      errors.forEach(failure::addSuppressed);
-      return;
-    }
-    AssertionError e = new AssertionError("restoring ./dev's services failed", errors.get(0));
-    errors.stream().skip(1).forEach(e::addSuppressed);
-    throw e;
+    LocalProcess.runEveryStep(steps, failure, "restoring ./dev's services");
   }
 
   /** The CLI that ./dev test prepared (DAPR_CLI_DIR), else platform/lib/dapr-cli.sh's. */

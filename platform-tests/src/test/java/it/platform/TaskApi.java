@@ -45,6 +45,16 @@ final class TaskApi {
   }
 
   HttpResponse<String> call(String method, String path, String body, Map<String, String> headers) {
+    HttpRequest.Builder b = request(method, path, body);
+    headers.forEach(b::header);
+    return Platform.send(b);
+  }
+
+  /**
+   * A request to task-service's API ({@code path} below /api/v1) as this user, with the body's
+   * content type (merge patch for PATCH).
+   */
+  HttpRequest.Builder request(String method, String path, String body) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(Platform.app("task-service") + "/api/v1" + path))
             .header("Authorization", "Bearer " + token)
@@ -57,8 +67,7 @@ final class TaskApi {
       b.header(
           "Content-Type",
           method.equals("PATCH") ? "application/merge-patch+json" : "application/json");
-    headers.forEach(b::header);
-    return Platform.send(b);
+    return b;
   }
 
   HttpResponse<String> call(String method, String path, String body) {
