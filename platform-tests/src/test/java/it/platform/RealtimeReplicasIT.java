@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.platform.RealtimeIT.Client;
+import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,22 @@ class RealtimeReplicasIT {
       for (int i = 0; i < 3; i++) api.create("{\"title\":\"before " + i + "\"}");
       List<String> got = two.nextIds(3);
       last = got.get(2);
+      // the first replica serves what the client saw: a replica killed between pushing an event
+      // and logging it leaves the client a resync-required frame instead (the contract's answer
+      // to an unknown id, RealtimeIT), and the first replica logs each event itself a moment later
+      String seen = last;
+      Platform.awaitTrue(
+          Duration.ofSeconds(30),
+          "the first replica to serve " + seen,
+          () -> {
+            try (Client probe = RealtimeIT.connect(FIRST, api.token(), got.get(1))) {
+              String f = probe.frames.poll(2, java.util.concurrent.TimeUnit.SECONDS);
+              return f != null && seen.equals(Platform.json(f).getString("id"));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return false;
+            }
+          });
       // killed, not stopped: SIGKILL of the second replica and of its sidecar
       for (String part : List.of("realtime-service-1", "daprd-realtime-service-1")) {
         ChaosFaults.signal("KILL", ChaosFaults.pid(part));
@@ -120,7 +137,9 @@ class RealtimeReplicasIT {
     try (Client one = RealtimeIT.connect(FIRST, api.token(), last)) {
       List<String> resumed = new ArrayList<>();
       for (int i = 0; i < meanwhile.size(); i++) {
-        resumed.add(one.next().getJsonObject("data").getString("id"));
+        JsonObject f = one.next();
+        assertTrue(f.getString("type", "").startsWith("com.todo.task."), "a task event: " + f);
+        resumed.add(f.getJsonObject("data").getString("id"));
       }
       assertEquals(meanwhile, resumed, "exactly the events after the last one seen, in order");
       String live = api.create("{\"title\":\"live\"}").getString("id");
