@@ -412,14 +412,18 @@ final class ChaosLoad {
     }
 
     /** Settles what is in doubt: creates repeated with their keys, changes read back. */
-    void settle(long deadline) throws InterruptedException {
-      while (System.currentTimeMillis() < deadline) {
-        boolean done = true;
-        for (PendingCreate p : List.copyOf(pendingCreates)) done &= retryCreate(p);
-        for (Task t : tasks) if (t.doubtOp != null) done &= resolve(t);
-        if (done) return;
-        Thread.sleep(1000);
-      }
+    void settle(long deadline) {
+      boolean settled =
+          Poll.until(
+              Duration.ofMillis(Math.max(0, deadline - System.currentTimeMillis())),
+              Duration.ofSeconds(1),
+              () -> {
+                boolean done = true;
+                for (PendingCreate p : List.copyOf(pendingCreates)) done &= retryCreate(p);
+                for (Task t : tasks) if (t.doubtOp != null) done &= resolve(t);
+                return done;
+              });
+      if (settled) return;
       for (PendingCreate p : pendingCreates) abandonedCreates.add(p.key);
       pendingCreates.clear();
     }
