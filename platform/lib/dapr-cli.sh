@@ -27,11 +27,21 @@ link_runtime() {
   ln -sfn "$runtime/scheduler" "$1/.dapr/bin/scheduler"
 }
 
-if [ -x "$CACHE/dapr" ] && [ "$(version_of "$CACHE/dapr")" = "$CLI_VERSION" ]; then
-  link_runtime "$CACHE"
-  echo "$CACHE"
-  exit 0
-fi
+cached() {
+  if [ -x "$CACHE/dapr" ] && [ "$(version_of "$CACHE/dapr")" = "$CLI_VERSION" ]; then
+    link_runtime "$CACHE"
+    echo "$CACHE"
+    return 0
+  fi
+  return 1
+}
+cached && exit 0
+
+# One build at a time (./dev test starts one in the background): a second caller waits for it.
+mkdir -p "$(dirname "$CACHE")"
+exec 9>"$CACHE.lock"
+flock 9
+cached && exit 0
 
 command -v go >/dev/null || {
   log "the Dapr CLI $CLI_VERSION is not built yet and Go is missing to build it."

@@ -13,13 +13,25 @@ log() { echo "[dapr-runtime] $*" >&2; }
 
 version_of() { "$1" --version 2>/dev/null | head -n1 | sed "s/^Version: *//"; }
 
-for dir in "${DAPR_HOME:+$DAPR_HOME/bin}" "$HOME/.dapr/bin" "$CACHE"; do
-  [ -n "$dir" ] || continue
-  if [ -x "$dir/daprd" ] && [ -x "$dir/scheduler" ] && [ "$(version_of "$dir/daprd")" = "$DAPR_VERSION" ]; then
-    echo "$dir"
-    exit 0
-  fi
-done
+installed() {
+  local dir
+  for dir in "${DAPR_HOME:+$DAPR_HOME/bin}" "$HOME/.dapr/bin" "$CACHE"; do
+    [ -n "$dir" ] || continue
+    if [ -x "$dir/daprd" ] && [ -x "$dir/scheduler" ] && [ "$(version_of "$dir/daprd")" = "$DAPR_VERSION" ]; then
+      echo "$dir"
+      return 0
+    fi
+  done
+  return 1
+}
+installed && exit 0
+
+# One build at a time: ./dev test starts one in the background while ./dev up may ask for it; the
+# second caller waits for the first's build and then finds it in the cache.
+mkdir -p "$(dirname "$CACHE")"
+exec 9>"$CACHE.lock"
+flock 9
+installed && exit 0
 
 command -v go >/dev/null || {
   log "Dapr $DAPR_VERSION is not installed and Go is missing to build it."
