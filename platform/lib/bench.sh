@@ -85,5 +85,9 @@ for knob in SECONDS WARMUP THREADS USERS RATE PER_USER REMINDERS WINDOW LEAD SER
 done
 
 say "benchmark: ${1:-every phase}, report in .dev/bench/"
-REPO_ROOT="$ROOT" DEV_DIR="$DEV" java "${props[@]}" \
+# The load generator shares the 2 cores with what it measures: C1 only (a fresh JVM's C2 compiles
+# took about a third of its CPU in a 20 s phase), the serial collector, a bounded heap.
+# BENCH_JVM_OPTIONS replaces these.
+read -r -a jvm <<<"${BENCH_JVM_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms256m -Xmx1g}"
+REPO_ROOT="$ROOT" DEV_DIR="$DEV" java "${jvm[@]}" "${props[@]}" \
   -cp "$work/classes:$(cat "$work/cp")" it.platform.BenchReport "$@"

@@ -32,7 +32,7 @@ import org.apache.kafka.common.TopicPartition;
  * {@code ./dev bench [creates|realtime|reminders|recurring]}: runs the benchmarks (every phase, or
  * the one named) against the running platform, one after the other, each after the subscribers
  * caught up with the previous one; then Kafka's own producer on the same broker as the physical
- * reference. Samples every part's memory each second, prints a progress line every few seconds, and
+ * reference. Samples every part's memory every 5 s, prints a progress line every few seconds, and
  * writes {@code .dev/bench/<UTC timestamp>/report.md} with PNG plots beside it (see
  * BenchReportWriter). The settings are the benchmarks' system properties (platform/lib/bench.sh).
  */

@@ -134,7 +134,7 @@ final class BenchReportWriter {
     md.append("\n## Memory per process (MiB)\n\n");
     md.append(
         "PSS (proportional set size, as `./dev status`: shared pages counted once) and RSS of each"
-            + " part and its child processes, from /proc every second: idle before the first phase,"
+            + " part and its child processes, from /proc every 5 s: idle before the first phase,"
             + " and the peak during each phase.\n\n");
     md.append("| part | idle PSS | idle RSS |");
     for (String p : m.phases()) md.append(" peak PSS ").append(cell(p)).append(" |");

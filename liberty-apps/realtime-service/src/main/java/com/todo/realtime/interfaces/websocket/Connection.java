@@ -318,7 +318,7 @@ public final class Connection extends Endpoint {
     }
     registry.remove(this);
     registry.closedByServer(code.getCode());
-    registry.run(() -> close(code, reason));
+    registry.close(() -> close(code, reason));
   }
 
   private void close(CloseReason.CloseCode code, String reason) {

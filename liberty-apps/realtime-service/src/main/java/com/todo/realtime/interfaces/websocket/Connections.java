@@ -4,6 +4,7 @@ import com.todo.realtime.application.EventLog.Logged;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -41,6 +42,11 @@ public class Connections {
   static final String CLOSED_METRIC = "todo.realtime.connections.closed";
 
   @Resource ManagedScheduledExecutorService executor;
+
+  /** The server's closes, at most 4 at a time (server.xml: each may block for seconds). */
+  @Resource(lookup = "concurrent/websocket-closes")
+  ManagedExecutorService closes;
+
   @Inject Instance<MetricRegistry> metrics;
 
   @Inject
@@ -60,6 +66,7 @@ public class Connections {
     hub =
         new Hub(
             executor,
+            closes,
             code -> {
               if (registry != null)
                 registry.counter(CLOSED_METRIC, new Tag("code", Integer.toString(code))).inc();

@@ -17,14 +17,18 @@ final class Hub {
 
   private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
   private final Executor executor;
+  private final Executor closes;
   private final Consumer<Integer> closedByServer;
 
   /**
+   * @param closes where the server's closes run: each can wait seconds for a client that reads
+   *     nothing, so they run a few at a time, never on all the threads that serve requests
    * @param closedByServer told the close code of each connection the server closes (too far behind,
    *     token expired, no answer to pings), for the metric
    */
-  Hub(Executor executor, Consumer<Integer> closedByServer) {
+  Hub(Executor executor, Executor closes, Consumer<Integer> closedByServer) {
     this.executor = executor;
+    this.closes = closes;
     this.closedByServer = closedByServer;
   }
 
@@ -46,6 +50,11 @@ final class Hub {
 
   void run(Runnable work) {
     executor.execute(work);
+  }
+
+  /** Runs a close of a connection by the server (Session.close, which may block for seconds). */
+  void close(Runnable close) {
+    closes.execute(close);
   }
 
   void push(Logged event) {
