@@ -448,23 +448,9 @@ class RealtimeIT {
     TaskApi api = new TaskApi(newUser("slow"));
     String big = "x".repeat(9_900);
     double closedBefore = closedWith(1013);
-    try (Socket slow = new Socket();
+    try (Socket slow = openReadingNothing(api.token());
         Client fast = connect(api.token(), null)) {
-      slow.setReceiveBufferSize(4096);
-      slow.connect(
-          new java.net.InetSocketAddress("127.0.0.1", Platform.appPort("realtime-service")));
-      OutputStream out = slow.getOutputStream();
-      out.write(
-          ("GET /ws/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                  + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer "
-                  + api.token()
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
       InputStream in = slow.getInputStream();
-      String status = readHeaders(in);
-      assertTrue(status.startsWith("HTTP/1.1 101"), status);
 
       // 10 KB changes of 4 tasks side by side: more than the slow client's socket buffer holds
       int changes = 100;
@@ -503,6 +489,82 @@ class RealtimeIT {
       int code = readUntilClose(in);
       assertEquals(1013, code, "closed as too far behind");
     }
+  }
+
+  @Test
+  void manySilentClientsClosedAtOnceDoNotStopTheServiceAnswering() throws Exception {
+    // Liberty's Session.close waits up to 3 s for a client that sends nothing; 64 such closes on
+    // the executor that serves requests held its threads, and the sidecar's health checks and
+    // deliveries waited (the service was marked unhealthy under ./dev bench realtime)
+    TaskApi api = new TaskApi(newUser("silent"));
+    int silent = 64;
+    double closedBefore = closedWith(1013) + closedWith(1001);
+    List<Socket> sockets = new ArrayList<>();
+    try (Client fast = connect(api.token(), null)) {
+      for (int i = 0; i < silent; i++) sockets.add(openReadingNothing(api.token()));
+      // a frame to each: none of them answers the pings that follow, so the server closes them
+      // all at one turn of its upkeep
+      api.create("{\"title\":\"to everyone\"}");
+      fast.next();
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      List<String> unanswered = new ArrayList<>();
+      Poll.until(
+          Duration.ofSeconds(120),
+          Duration.ofMillis(250),
+          () -> {
+            try {
+              HttpResponse<String> r =
+                  http.send(
+                      HttpRequest.newBuilder(
+                              URI.create(Platform.app("realtime-service") + "/health/ready"))
+                          .timeout(Duration.ofSeconds(2))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              if (r.statusCode() != 200) unanswered.add(Instant.now() + ": " + r.statusCode());
+            } catch (IOException e) {
+              unanswered.add(Instant.now() + ": " + e);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
+            return closedWith(1013) + closedWith(1001) >= closedBefore + silent;
+          });
+      assertTrue(
+          closedWith(1013) + closedWith(1001) >= closedBefore + silent,
+          "the server closed the " + silent + " clients that answer no ping");
+      assertEquals(
+          List.of(),
+          unanswered,
+          "readiness answered within 2 s while the silent clients were closed");
+      // and the client that reads still gets what happens
+      String id = api.create("{\"title\":\"after the closes\"}").getString("id");
+      assertEquals(id, fast.next().getJsonObject("data").getString("id"));
+    } finally {
+      for (Socket s : sockets) s.close();
+    }
+  }
+
+  /**
+   * A WebSocket of the token's user (a plain socket after the upgrade) that reads nothing and
+   * answers nothing, with a small receive buffer.
+   */
+  private static Socket openReadingNothing(String token) throws IOException {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(4096);
+    socket.connect(
+        new java.net.InetSocketAddress("127.0.0.1", Platform.appPort("realtime-service")));
+    OutputStream out = socket.getOutputStream();
+    out.write(
+        ("GET /ws/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer "
+                + token
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    String status = readHeaders(socket.getInputStream());
+    assertTrue(status.startsWith("HTTP/1.1 101"), status);
+    return socket;
   }
 
   /** How many connections realtime-service closed with {@code code} (its /metrics). */

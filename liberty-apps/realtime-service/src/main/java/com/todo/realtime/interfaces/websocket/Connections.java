@@ -4,8 +4,8 @@ import com.todo.realtime.application.EventLog.Logged;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -13,6 +13,8 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -43,9 +45,18 @@ public class Connections {
 
   @Resource ManagedScheduledExecutorService executor;
 
-  /** The server's closes, at most 4 at a time (server.xml: each may block for seconds). */
-  @Resource(lookup = "concurrent/websocket-closes")
-  ManagedExecutorService closes;
+  /**
+   * The server's closes of connections (too far behind, token expired, no pong) run on threads of
+   * their own: Liberty's Session.close waits up to 3 s on its thread for the client's side of the
+   * close. On the executor that also answers the sidecar's deliveries and health checks, some
+   * hundred slow clients closed at once took all its threads (it had grown only to 6-8 of its 32):
+   * the sidecar marked the service unhealthy and every client's frames waited (under ./dev bench
+   * realtime, docs/performance.md).
+   */
+  static final int CLOSE_THREADS = 8;
+
+  @Resource ManagedThreadFactory threads;
+  private ExecutorService closes;
 
   @Inject Instance<MetricRegistry> metrics;
 
@@ -63,6 +74,7 @@ public class Connections {
   @PostConstruct
   void start() {
     MetricRegistry registry = metrics.isResolvable() ? metrics.get() : null;
+    closes = Executors.newFixedThreadPool(CLOSE_THREADS, threads);
     hub =
         new Hub(
             executor,
@@ -78,6 +90,7 @@ public class Connections {
   @PreDestroy
   void stop() {
     if (upkeep != null) upkeep.cancel(false);
+    if (closes != null) closes.shutdownNow();
   }
 
   /** The plain registry the connections use from the container's threads. */
