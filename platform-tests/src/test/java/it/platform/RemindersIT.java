@@ -23,13 +23,27 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Reminders as users rely on them, observed from outside: tasks made through task-service's REST
  * API, the reminder events on Kafka ({@code reminder-events}), notification-service's REST API.
  * Everything real: the sidecars, the Dapr scheduler, Kafka, Redis, PostgreSQL.
+ *
+ * <p>Most of each test is waiting for an instant, so the tests run side by side (each with a user
+ * of its own), but for those that stop a part of the reminder path or hold a partition with a
+ * poison event: they run alone (a READ_WRITE lock of {@link #PATH}).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class RemindersIT {
+
+  /**
+   * The reminder path: shared (READ) by the tests that use it, taken whole by those that break it.
+   */
+  static final String PATH = "reminder-path";
 
   private static final String TRIGGERED = "com.todo.reminder.triggered.v1";
   private static final String SCHEDULED = "com.todo.reminder.scheduled.v1";
@@ -110,6 +124,7 @@ class RemindersIT {
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void aReminderFiresOnceNeverEarlyAndItsEventsKeepTheContract() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       Instant at = inSeconds(4);
@@ -157,6 +172,7 @@ class RemindersIT {
    * early, and every one is listed triggered.
    */
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void manyRemindersOfOneTaskDueAtOnceEachFireOnce() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       Instant at = inSeconds(8);
@@ -194,6 +210,7 @@ class RemindersIT {
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void aMovedDueDateMovesTheReminderAndARemovedOneIsCancelled() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       // fires 5 s from now, until the due date moves 4 s later
@@ -223,6 +240,7 @@ class RemindersIT {
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void completedOrDeletedBeforeTheInstantStaysSilentAndReopenedFiresWhatIsStillAhead() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       JsonObject completed = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(5) + "\"}");
@@ -246,6 +264,7 @@ class RemindersIT {
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
   void aReminderFiresOnceWhenNotificationServiceWasDownAtItsInstant() {
     firesOnceAcross("notification-service");
   }
@@ -273,11 +292,13 @@ class RemindersIT {
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
   void aReminderFiresOnceWhenTheSchedulerWasDownAtItsInstant() {
     firesOnceAcross("scheduler");
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
   void aReminderFiresOnceWhenNotificationServicesSidecarWasDownAtItsInstant() {
     firesOnceAcross("daprd-notification-service");
   }
@@ -287,6 +308,7 @@ class RemindersIT {
    * up the user's partition: a reminder created after it fires.
    */
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
   void aPoisonEventIsDeadLetteredAndLaterRemindersStillFire() {
     String user = api.user;
     var data =
@@ -313,6 +335,7 @@ class RemindersIT {
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void theSameTaskEventTwiceMakesOneJobAndOneScheduledEvent() {
     String user = api.user;
     String rid = UUID.randomUUID().toString();
@@ -344,6 +367,7 @@ class RemindersIT {
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void snoozeFiresAgainAfterItsDurationOnlyForItsOwnerAndWithinItsBounds() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(3) + "\"}");
@@ -394,6 +418,7 @@ class RemindersIT {
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void theReminderListShowsOnlyTheCallersRemindersAndTheirStatus() {
     JsonObject task =
         taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(3) + "\"},{\"before\":\"PT10M\"}");
@@ -437,6 +462,7 @@ class RemindersIT {
   }
 
   @Test
+  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void aClientsAcknowledgementMarksTheFiringDelivered() {
     JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(2) + "\"}");
     String id = reminderId(task, 0);
