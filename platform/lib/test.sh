@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# ./dev test: every test of the project, in the order that fails fastest.
+# ./dev test: every test of the project.
 #  1. unit tests of every module (Maven Surefire)
-#  2. Kubernetes manifests rendered and validated offline; GitHub workflows linted
-#  3. the platform (started here unless it already runs), then
-#  4. Arquillian tests of each service on Liberty and the platform tests (Maven Failsafe),
-#     against the real daprd, scheduler, Kafka, Redis and PostgreSQL
-#  5. the platform is stopped again if this script started it
+#  2. the platform (started here unless it already runs), then
+#  3. Arquillian tests of each service on Liberty and the platform tests (Maven Failsafe),
+#     against the real daprd, scheduler, Kafka, Redis and PostgreSQL, then MultiAppRunIT
+#  4. the platform is stopped again if this script started it
+#  5. Kubernetes manifests rendered and validated offline; GitHub workflows linted (last: on a
+#     fresh machine their tools are built in the background during 3)
 set -uo pipefail
 
 # shellcheck source=platform/lib/common.sh
@@ -40,22 +41,25 @@ no_skipped_tests() {
   return 1
 }
 
-# The Dapr runtime and MultiAppRunIT's `dapr` (README "Multi-App Run") are built from their Go
-# modules once, then cached. On a fresh machine that is about 5 and 9 minutes of compiling on 2
-# cores, so both start in the background now: daprd while the unit tests run (./dev up waits for
-# it), then the CLI at the lowest priority, on the CPU the platform tests leave idle. MultiAppRunIT
-# runs after the other tests, once the CLI is there; it finds it in DAPR_CLI_DIR.
+# The Dapr runtime, MultiAppRunIT's `dapr` (README "Multi-App Run"), kustomize with the manifest
+# checks, and actionlint are built from their Go modules once, then cached. On a fresh machine that
+# is about 5, 9, 4 and 1 minutes of compiling on 2 cores, so they start in the background now:
+# daprd while the unit tests run (./dev up waits for it), then the others at the lowest priority,
+# on the CPU the platform tests leave idle. The steps that need them run after the platform tests:
+# MultiAppRunIT (it finds the CLI in DAPR_CLI_DIR), the manifests, the workflows.
 mkdir -p "$DEV/logs"
-go_builds_log="$DEV/logs/dapr-builds.log"
+go_builds_log="$DEV/logs/go-builds.log"
 # (a session of its own, so that the end of this script can stop all of it)
 # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
 setsid bash -c '"$1/platform/lib/dapr-runtime.sh" >/dev/null &&
-  nice -n 19 "$1/platform/lib/dapr-cli.sh" >"$2/dapr-cli.dir"' _ "$ROOT" "$DEV" \
+  nice -n 19 "$1/platform/lib/dapr-cli.sh" >"$2/dapr-cli.dir" &&
+  { [ ! -x "$1/tools/manifests/check.sh" ] || nice -n 19 "$1/tools/manifests/check.sh" --tools; } &&
+  { [ ! -x "$1/tools/ci/check.sh" ] || nice -n 19 "$1/tools/ci/check.sh" --tools; }' _ "$ROOT" "$DEV" \
   </dev/null >/dev/null 2>"$go_builds_log" &
 go_builds=$!
-dapr_cli() {
+go_builds_done() {
   if ! wait "$go_builds"; then
-    echo "building daprd or the Dapr CLI failed ($go_builds_log):" >&2
+    echo "building daprd, the Dapr CLI, kustomize or actionlint failed ($go_builds_log):" >&2
     tail -n 20 "$go_builds_log" >&2
     return 1
   fi
@@ -69,8 +73,6 @@ cd "$ROOT" || exit 1
 MVN=(mvn -B -ntp)
 
 step "unit tests (mvn verify, no integration tests)" "${MVN[@]}" install -DskipITs
-[ -x tools/manifests/check.sh ] && step "Kubernetes manifests (render + validate)" tools/manifests/check.sh
-[ -x tools/ci/check.sh ] && step "GitHub workflows and promotion" tools/ci/check.sh
 
 started_here=""
 if ! "$ROOT/dev" status 2>/dev/null | grep -q 'daprd-task-service.*running'; then
@@ -89,7 +91,7 @@ else
   step "Arquillian and platform tests but MultiAppRunIT (mvn verify)" "${MVN[@]}" verify \
     -DskipUnitTests=true -DskipITs=false -Dplatform.skip=false \
     '-Dplatform.exclude=**/MultiAppRunIT.java'
-  step "Dapr CLI for MultiAppRunIT (platform/lib/dapr-cli.sh, built in the background)" dapr_cli
+  step "Dapr CLI, kustomize, actionlint (built in the background)" go_builds_done
   step "MultiAppRunIT (mvn verify)" "${MVN[@]}" verify -pl platform-tests \
     -DskipUnitTests=true -DskipITs=false -Dplatform.skip=false -Dit.test=MultiAppRunIT
   step "no Arquillian or platform test skipped itself" no_skipped_tests "$stamp"
@@ -97,6 +99,10 @@ else
 fi
 
 kill -- "-$go_builds" 2>/dev/null # still building only when a step before it failed
+
+# the offline checks, after the platform tests: their tools were built in the background meanwhile
+[ -x tools/manifests/check.sh ] && step "Kubernetes manifests (render + validate)" tools/manifests/check.sh
+[ -x tools/ci/check.sh ] && step "GitHub workflows and promotion" tools/ci/check.sh
 
 if [ -n "$started_here" ] && [ -z "${TODO_KEEP_PLATFORM:-}" ]; then
   "$ROOT/dev" down >/dev/null

@@ -79,6 +79,12 @@ shopt -s nullglob
 workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
 shopt -u nullglob
 
+# --tools: only obtain the tools (./dev test builds them in the background while other tests run)
+if [ "${1:-}" = --tools ]; then
+  ensure_shellcheck && ensure_actionlint
+  exit
+fi
+
 have_shellcheck=true
 if ! ensure_shellcheck; then
   have_shellcheck=false

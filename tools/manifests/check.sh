@@ -25,6 +25,11 @@ if ! [ -x "$KUSTOMIZE" ] || [ "$("$KUSTOMIZE" version 2>/dev/null)" != "v$KUSTOM
 fi
 
 cd "$here"
+# --tools: only build kustomize and compile the checks (./dev test does it in the background
+# while other tests run)
+if [ "${1:-}" = --tools ]; then
+  exec go test -count=1 -run '^$' ./... >/dev/null
+fi
 summary_dir="$(mktemp -d)"
 trap 'rm -rf "$summary_dir"' EXIT
 if ! go build -o "$summary_dir/testsummary" ./cmd/testsummary; then

@@ -35,9 +35,10 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *
  * <p>Most of each test is waiting for an instant, so the tests run side by side (each with a user
  * of its own), but for those that stop a part of the reminder path or hold a partition with a
- * poison event: they run alone (a READ_WRITE lock of {@link #PATH}).
+ * poison event: they run alone (a READ_WRITE lock of {@link #PATH}). The methods are CONCURRENT,
+ * not the class: a CONCURRENT class would run beside the other test classes, those that kill
+ * services too; this one runs between them, as every test class does.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class RemindersIT {
 
   /**
@@ -124,6 +125,7 @@ class RemindersIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void aReminderFiresOnceNeverEarlyAndItsEventsKeepTheContract() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
@@ -172,6 +174,7 @@ class RemindersIT {
    * early, and every one is listed triggered.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void manyRemindersOfOneTaskDueAtOnceEachFireOnce() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
@@ -210,6 +213,7 @@ class RemindersIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void aMovedDueDateMovesTheReminderAndARemovedOneIsCancelled() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
@@ -240,6 +244,7 @@ class RemindersIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void completedOrDeletedBeforeTheInstantStaysSilentAndReopenedFiresWhatIsStillAhead() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
@@ -264,6 +269,7 @@ class RemindersIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
   void aReminderFiresOnceWhenNotificationServiceWasDownAtItsInstant() {
     firesOnceAcross("notification-service");
@@ -292,12 +298,14 @@ class RemindersIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
   void aReminderFiresOnceWhenTheSchedulerWasDownAtItsInstant() {
     firesOnceAcross("scheduler");
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
   void aReminderFiresOnceWhenNotificationServicesSidecarWasDownAtItsInstant() {
     firesOnceAcross("daprd-notification-service");
@@ -308,6 +316,7 @@ class RemindersIT {
    * up the user's partition: a reminder created after it fires.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
   void aPoisonEventIsDeadLetteredAndLaterRemindersStillFire() {
     String user = api.user;
@@ -335,6 +344,7 @@ class RemindersIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void theSameTaskEventTwiceMakesOneJobAndOneScheduledEvent() {
     String user = api.user;
@@ -367,6 +377,7 @@ class RemindersIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void snoozeFiresAgainAfterItsDurationOnlyForItsOwnerAndWithinItsBounds() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
@@ -418,6 +429,7 @@ class RemindersIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void theReminderListShowsOnlyTheCallersRemindersAndTheirStatus() {
     JsonObject task =
@@ -462,6 +474,7 @@ class RemindersIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
   void aClientsAcknowledgementMarksTheFiringDelivered() {
     JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(2) + "\"}");
