@@ -642,37 +642,36 @@ public final class BenchReport {
    * bench.pause} (3) seconds more.
    */
   static void awaitSubscribers(String when) throws InterruptedException {
-    long deadline =
-        System.nanoTime() + Duration.ofSeconds(Long.getLong("bench.catch-up", 180)).toNanos();
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
-    long behind = -1;
-    long lastSaid = 0;
+    long[] lastSaid = {0};
+    Poll.Drain drain = null;
     try (Admin admin = Admin.create(props)) {
       Map<TopicPartition, Long> target = new java.util.HashMap<>();
-      long progressAt = System.nanoTime();
-      while (System.nanoTime() < deadline) {
-        long now = behind(admin, target);
-        if (behind < 0 || now < behind) progressAt = System.nanoTime();
-        behind = now;
-        if (behind == 0) break;
-        if (System.nanoTime() - progressAt > CreateBenchmark.STALL * 1_000_000_000L) {
-          System.out.printf(
-              "   subscribers %s: no progress for %d s (a subscriber not consuming?)%n",
-              when, CreateBenchmark.STALL);
-          break;
-        }
-        if (System.nanoTime() - lastSaid > 5_000_000_000L) {
-          System.out.printf("   subscribers %s: %,d events behind%n", when, behind);
-          lastSaid = System.nanoTime();
-        }
-        Thread.sleep(500);
-      }
-    } catch (ExecutionException e) {
+      drain =
+          Poll.untilNone(
+              Duration.ofSeconds(Long.getLong("bench.catch-up", 180)),
+              Duration.ofSeconds(CreateBenchmark.STALL),
+              Duration.ofMillis(500),
+              () -> {
+                long behind = behind(admin, target);
+                if (behind > 0 && System.nanoTime() - lastSaid[0] > 5_000_000_000L) {
+                  System.out.printf("   subscribers %s: %,d events behind%n", when, behind);
+                  lastSaid[0] = System.nanoTime();
+                }
+                return behind;
+              });
+    } catch (IllegalStateException e) {
       System.out.println("   subscribers' positions unavailable: " + e.getCause());
     }
-    if (behind > 0)
-      System.out.printf("   subscribers %s: still %,d events behind, going on%n", when, behind);
+    if (Thread.interrupted()) throw new InterruptedException();
+    if (drain != null && drain.stalled())
+      System.out.printf(
+          "   subscribers %s: no progress for %d s (a subscriber not consuming?)%n",
+          when, CreateBenchmark.STALL);
+    if (drain != null && drain.left() > 0)
+      System.out.printf(
+          "   subscribers %s: still %,d events behind, going on%n", when, drain.left());
     Thread.sleep(Long.getLong("bench.pause", 3) * 1000);
   }
 
@@ -680,7 +679,20 @@ public final class BenchReport {
    * Events not acknowledged by the subscribing groups up to {@code target}'s offsets, summed; the
    * partitions {@code target} does not have yet get their end offsets now.
    */
-  private static long behind(Admin admin, Map<TopicPartition, Long> target)
+  // a failure to read the positions is an IllegalStateException with its cause; an interrupt
+  // ends the wait (Poll.until sees it), the caller then throws InterruptedException
+  private static long behind(Admin admin, Map<TopicPartition, Long> target) {
+    try {
+      return behindOrFail(admin, target);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static long behindOrFail(Admin admin, Map<TopicPartition, Long> target)
       throws ExecutionException, InterruptedException {
     long behind = 0;
     for (String group : Bench.SUBSCRIBER_GROUPS) {

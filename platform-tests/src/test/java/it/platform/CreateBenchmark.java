@@ -190,21 +190,17 @@ public final class CreateBenchmark {
         Map<TopicPartition, Long> target = ends(consumer);
         // at most 180 s, and no longer than STALL seconds without any progress (a subscriber
         // that does not consume at all, e.g. stopped by someone else on a shared machine)
-        long catchUpBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        long left = consumersBehind(consumer, admin, target);
-        long progressAt = System.nanoTime();
-        String notCaughtUp = "NOT caught up within 180 s";
-        while (left > 0 && System.nanoTime() < catchUpBy) {
-          if (System.nanoTime() - progressAt > TimeUnit.SECONDS.toNanos(STALL)) {
-            notCaughtUp = "NOT caught up: no progress for " + STALL + " s, " + left + " left";
-            break;
-          }
-          Thread.sleep(200);
-          long now = consumersBehind(consumer, admin, target);
-          if (now < left) progressAt = System.nanoTime();
-          left = now;
-        }
-        caughtUp = left == 0 ? (System.nanoTime() - loadEnd) / 1_000_000 : -1;
+        Poll.Drain drain =
+            Poll.untilNone(
+                Duration.ofSeconds(180),
+                Duration.ofSeconds(STALL),
+                Duration.ofMillis(200),
+                () -> consumersBehind(consumer, admin, target));
+        String notCaughtUp =
+            drain.stalled()
+                ? "NOT caught up: no progress for " + STALL + " s, " + drain.left() + " left"
+                : "NOT caught up within 180 s";
+        caughtUp = drain.left() == 0 ? (System.nanoTime() - loadEnd) / 1_000_000 : -1;
         System.out.printf(
             "%-28s subscribers (3 services) were %d task-events behind when the load stopped; %s%n",
             "", behind, caughtUp < 0 ? notCaughtUp : "all caught up " + caughtUp + " ms later");

@@ -3,6 +3,7 @@ package it.platform;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Waiting for a condition where not reaching it is an outcome to report, not a failure (the
@@ -16,6 +17,35 @@ final class Poll {
    * Checks {@code condition} every {@code every} until it holds or {@code timeout} has passed;
    * whether it held. An interrupt ends the wait early with the condition's value then.
    */
+  /** How a {@link #untilNone} wait ended and what was left then. */
+  record Drain(long left, boolean stalled) {}
+
+  /**
+   * Reads {@code left} every {@code every} until it is 0, {@code timeout} has passed, or it has not
+   * gone down for {@code stall} (something that does not progress at all); what was left then, and
+   * whether the wait gave up for want of progress.
+   */
+  static Drain untilNone(Duration timeout, Duration stall, Duration every, LongSupplier left) {
+    long[] last = {left.getAsLong()};
+    long[] progressAt = {System.nanoTime()};
+    boolean[] stalled = {false};
+    until(
+        timeout,
+        every,
+        () -> {
+          if (last[0] == 0) return true;
+          if (System.nanoTime() - progressAt[0] > stall.toNanos()) {
+            stalled[0] = true;
+            return true;
+          }
+          long now = left.getAsLong();
+          if (now < last[0]) progressAt[0] = System.nanoTime();
+          last[0] = now;
+          return now == 0;
+        });
+    return new Drain(last[0], stalled[0]);
+  }
+
   static boolean until(Duration timeout, Duration every, BooleanSupplier condition) {
     long end = System.nanoTime() + timeout.toNanos();
     while (true) {

@@ -30,6 +30,38 @@ class PollTest {
   }
 
   @Test
+  void aDrainEndsAtNoneLeft() {
+    AtomicInteger left = new AtomicInteger(3);
+    Poll.Drain d =
+        Poll.untilNone(
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(1),
+            Duration.ofMillis(1),
+            left::getAndDecrement);
+    assertEquals(new Poll.Drain(0, false), d);
+  }
+
+  @Test
+  void aDrainWithoutProgressGivesUpAsStalled() {
+    Poll.Drain d =
+        Poll.untilNone(Duration.ofMinutes(1), Duration.ofMillis(30), Duration.ofMillis(5), () -> 7);
+    assertEquals(new Poll.Drain(7, true), d);
+  }
+
+  @Test
+  void aDrainThatRunsOutOfTimeIsNotStalled() {
+    AtomicInteger left = new AtomicInteger(1_000_000);
+    Poll.Drain d =
+        Poll.untilNone(
+            Duration.ofMillis(50),
+            Duration.ofMinutes(1),
+            Duration.ofMillis(5),
+            left::decrementAndGet);
+    assertFalse(d.stalled());
+    assertTrue(d.left() > 0, "still left: " + d.left());
+  }
+
+  @Test
   void anInterruptEndsTheWait() {
     Thread.currentThread().interrupt();
     try {
