@@ -139,9 +139,13 @@ final class Platform {
   }
 
   static HttpResponse<String> send(HttpRequest.Builder request) {
+    return send(request, Duration.ofSeconds(20));
+  }
+
+  /** As {@link #send(HttpRequest.Builder)}, giving up after {@code timeout}. */
+  static HttpResponse<String> send(HttpRequest.Builder request, Duration timeout) {
     try {
-      return HTTP.send(
-          request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
