@@ -371,6 +371,48 @@ class RealtimeIT {
   }
 
   @Test
+  void clientsResumingWhileEventsAreBeingLoggedGetEachOnceInOrderAndNoResync() throws Exception {
+    TaskApi api = new TaskApi(newUser("resume-racing"));
+    String first;
+    try (Client c = connect(api.token(), null)) {
+      api.create("{\"title\":\"before\"}");
+      first = c.next().getString("id");
+    }
+    // resumes opened one after the other while 30 changes are committed and logged: some of them
+    // read the log between a delivery's head and its slots
+    List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread writer =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 30; i++) {
+                created.add(api.create("{\"title\":\"racing " + i + "\"}").getString("id"));
+              }
+            });
+    writer.start();
+    List<Client> resumed = new ArrayList<>();
+    try {
+      while (writer.isAlive() && resumed.size() < 40) {
+        resumed.add(connect(api.token(), first));
+        Thread.sleep(25);
+      }
+      writer.join();
+      assertEquals(30, created.size());
+      for (int i = 0; i < resumed.size(); i++) {
+        List<String> got = new ArrayList<>();
+        for (int k = 0; k < created.size(); k++) {
+          JsonObject f = resumed.get(i).next();
+          assertEquals("com.todo.task.created.v1", f.getString("type"), "resume " + i + ": " + f);
+          got.add(f.getJsonObject("data").getString("id"));
+        }
+        assertEquals(created, got, "resume " + i + ": every change once, in commit order");
+        assertTrue(resumed.get(i).quietFor(Duration.ofMillis(200)), "resume " + i + ": no more");
+      }
+    } finally {
+      resumed.forEach(Client::close);
+    }
+  }
+
+  @Test
   void anUnknownAfterGetsTheResyncFrameFirst() {
     TaskApi api = new TaskApi(newUser("resync"));
     String unknown = UUID.randomUUID().toString();

@@ -94,8 +94,11 @@ public class EventLog {
   /** An event of a user's log: its number in the log, its id and its JSON text. */
   public record Logged(String user, long n, String id, String json) {}
 
-  /** A resume: the events after the client's last one, or the need to reload by REST. */
-  public record Resume(boolean found, List<Logged> events, long head) {}
+  /**
+   * A resume: the events after the client's last one, up to {@code head}, or the need to reload by
+   * REST ({@code gap}: because an event among the written ones is missing).
+   */
+  public record Resume(boolean found, List<Logged> events, long head, boolean gap) {}
 
   static String headKey(String user) {
     return "rt|head|" + user;
@@ -307,8 +310,29 @@ public class EventLog {
    * The events of the user's log after the one with id {@code after}: not found when that id is not
    * in the log (unknown, too old, or overwritten by 1,000 newer events), or when an event after it
    * is gone already.
+   *
+   * <p>A delivery writes the head before the slots, so the newest slots may not be written yet: the
+   * events up to the first of those are returned, with {@link Resume#head()} the last of them, and
+   * the rest reaches the connection as it is pushed (after its slot is written). A slot missing
+   * before one that is there is read again once after {@link #GAP_RETRY} (two replicas logging at
+   * the same time), and if still missing the event is gone: not found.
    */
   public Resume after(String user, String after) {
+    Resume r = afterOnce(user, after);
+    if (r.found() || !r.gap()) return r;
+    try {
+      Thread.sleep(GAP_RETRY.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return r;
+    }
+    return afterOnce(user, after);
+  }
+
+  /** How long a resume that finds a slot missing among written ones waits to read it again. */
+  static final Duration GAP_RETRY = Duration.ofMillis(200);
+
+  private Resume afterOnce(String user, String after) {
     Head head = Head.of(sidecar.readStates(List.of(headKey(user))).get(headKey(user)));
     long last = head.next;
     long from = head.indexOf(after); // 0 when not among the recent ids
@@ -322,25 +346,36 @@ public class EventLog {
     Map<String, JsonValue> slots = keys.isEmpty() ? Map.of() : sidecar.readStates(keys);
     if (from == 0) {
       for (long n = oldest; n <= last; n++) {
-        if (slots.get(slotKey(user, n)) instanceof JsonObject o
-            && o.getJsonNumber("n").longValue() == n
-            && after.equals(o.getJsonObject("event").getString("id", null))) {
+        JsonObject o = slotAt(slots, user, n);
+        if (o != null && after.equals(o.getJsonObject("event").getString("id", null))) {
           from = n;
           break;
         }
       }
-      if (from == 0) return new Resume(false, List.of(), last);
+      if (from == 0) return new Resume(false, List.of(), last, false);
     }
+    if (from < oldest - 1) return new Resume(false, List.of(), last, false); // overwritten since
     List<Logged> events = new ArrayList<>();
     for (long n = from + 1; n <= last; n++) {
-      if (!(slots.get(slotKey(user, n)) instanceof JsonObject o)
-          || o.getJsonNumber("n").longValue() != n) {
-        return new Resume(false, List.of(), last);
+      JsonObject o = slotAt(slots, user, n);
+      if (o == null) {
+        for (long m = n + 1; m <= last; m++) {
+          if (slotAt(slots, user, m) != null) return new Resume(false, List.of(), last, true);
+        }
+        return new Resume(true, events, n - 1, false); // the rest is being written
       }
       JsonObject event = o.getJsonObject("event");
       events.add(new Logged(user, n, event.getString("id"), event.toString()));
     }
-    return new Resume(true, events, last);
+    return new Resume(true, events, last, false);
+  }
+
+  /** The slot of the n-th event as read, or null when it holds another number (or nothing). */
+  private JsonObject slotAt(Map<String, JsonValue> slots, String user, long n) {
+    return slots.get(slotKey(user, n)) instanceof JsonObject o
+            && o.getJsonNumber("n").longValue() == n
+        ? o
+        : null;
   }
 
   /** The number of the user's last logged event (0 when none). */

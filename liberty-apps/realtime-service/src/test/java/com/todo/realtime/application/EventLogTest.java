@@ -74,8 +74,14 @@ class EventLogTest {
       return all;
     }
 
+    /** Runs once before the next unconditional write: a reader between head and slots. */
+    Runnable beforeNextSave;
+
     @Override
     public void saveStates(Map<String, JsonValue> v, long ttlSeconds) {
+      Runnable between = beforeNextSave;
+      beforeNextSave = null;
+      if (between != null) between.run();
       if (failWrites) throw new SidecarException("store down (test)");
       v.forEach((k, value) -> put(k, value.toString()));
     }
@@ -270,11 +276,42 @@ class EventLogTest {
     assertThrows(
         SidecarException.class,
         () -> log.append(List.of(a2), List.of(at("task-events", 5)), pushed::add));
-    assertFalse(log.after("ann", a1.id()).found(), "slot 2 missing: a resume is refused");
+    EventLog.Resume meanwhile = log.after("ann", a1.id());
+    assertTrue(meanwhile.found(), "the newest slot not written (yet): not a gap");
+    assertEquals(List.of(), meanwhile.events());
+    assertEquals(1, meanwhile.head(), "up to the last slot written: the push brings the rest");
     store.failWrites = false;
     log.append(List.of(a2), List.of(at("task-events", 5)), pushed::add);
 
     assertEquals(List.of(a2.id()), ids(log.after("ann", a1.id()).events()));
+    assertEquals(List.of(2L), pushed.stream().map(EventLog.Logged::n).toList().subList(1, 2));
+  }
+
+  @Test
+  void aResumeBetweenTheHeadAndTheSlotsOfADeliveryGetsWhatIsWrittenThenThePush() {
+    CloudEvent a1 = task("ann"), a2 = task("ann"), a3 = task("ann");
+    append(a1);
+    List<EventLog.Resume> resumed = new ArrayList<>();
+    // the delivery of a2 and a3 has written the head; a client resumes before the slots are
+    store.beforeNextSave = () -> resumed.add(log.after("ann", a1.id()));
+    append(a2, a3);
+
+    EventLog.Resume r = resumed.get(0);
+    assertTrue(r.found(), "not a resync: nothing is lost");
+    assertEquals(List.of(), r.events());
+    assertEquals(1, r.head());
+    assertEquals(List.of(2L, 3L), pushed.stream().map(EventLog.Logged::n).toList().subList(1, 3));
+  }
+
+  @Test
+  void aSlotMissingBeforeWrittenOnesIsAGap() {
+    CloudEvent a1 = task("ann"), a2 = task("ann"), a3 = task("ann");
+    append(a1, a2, a3);
+    store.values.remove("rt|log|ann|2");
+
+    EventLog.Resume r = log.after("ann", a1.id());
+    assertFalse(r.found(), "event 2 is gone: the client reloads by REST");
+    assertTrue(log.after("ann", a2.id()).found(), "after it, nothing is missing");
   }
 
   @Test
