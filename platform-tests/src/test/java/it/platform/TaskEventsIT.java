@@ -1,6 +1,7 @@
 package it.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.todo.events.EventSchemas;
@@ -12,12 +13,15 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Each operation of the task API publishes exactly the event docs/events.md names for it, observed
  * on Kafka from the outside: the full task, userid, sequence = version, keyed by the user, valid
  * against the JSON Schema of its type.
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class TaskEventsIT {
 
   private static List<JsonObject> eventsOf(
@@ -99,6 +103,40 @@ class TaskEventsIT {
               .map(e -> e.getString("id"))
               .toList(),
           "history lists the events stored in the outbox, and those are the events on Kafka, ids included");
+    }
+  }
+
+  @Test
+  void theEventsOfARequestCarryItsTraceContextToKafkaAndToTheWebSocketFrame() {
+    TaskApi api = new TaskApi("events-traced-" + UUID.randomUUID());
+    String trace =
+        "00-"
+            + UUID.randomUUID().toString().replace("-", "")
+            + "-"
+            + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+            + "-01";
+    try (KafkaTopic topic = new KafkaTopic("task-events");
+        RealtimeIT.Client client = RealtimeIT.connect(api.token(), null)) {
+      var created =
+          api.call("POST", "/tasks", "{\"title\":\"traced\"}", Map.of("traceparent", trace));
+      assertEquals(201, created.statusCode(), created.body());
+      String id = Platform.json(created.body()).getString("id");
+      var malformed =
+          api.call(
+              "PATCH",
+              "/tasks/" + id,
+              "{\"title\":\"not traced\"}",
+              Map.of("traceparent", trace.toUpperCase()));
+      assertEquals(200, malformed.statusCode(), "a malformed traceparent is no error");
+
+      var records = topic.poll(Duration.ofSeconds(30), seen -> eventsOf(seen, id).size() >= 2);
+      List<JsonObject> events = eventsOf(records, id);
+      assertEquals(trace, events.get(0).getString("traceparent"), "on Kafka: " + events.get(0));
+      assertNotEquals(
+          trace.toUpperCase(), events.get(1).getString("traceparent", ""), "not carried");
+      JsonObject frame = client.next();
+      assertEquals(events.get(0).getString("id"), frame.getString("id"));
+      assertEquals(trace, frame.getString("traceparent"), "in the frame: " + frame);
     }
   }
 }

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  *
  * @param userId extension {@code userid}: owner of the aggregate and the Kafka partition key
  * @param sequence extension {@code sequence}: the aggregate's version after the change
+ * @param traceParent extension {@code traceparent} (CloudEvents distributed tracing): the W3C trace
+ *     context of the request that made the change, when it came with one; null otherwise
  */
 public record CloudEvent(
     String id,
@@ -26,7 +28,8 @@ public record CloudEvent(
     String dataSchema,
     String userId,
     long sequence,
-    JsonObject data) {
+    JsonObject data,
+    String traceParent) {
 
   public static final String SPEC_VERSION = "1.0";
   public static final String MEDIA_TYPE = "application/cloudevents+json";
@@ -42,6 +45,40 @@ public record CloudEvent(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(data, "data");
+    if (traceParent != null && !isTraceParent(traceParent)) {
+      throw new IllegalArgumentException("not a W3C traceparent: " + traceParent);
+    }
+  }
+
+  public CloudEvent(
+      String id,
+      String source,
+      String type,
+      String subject,
+      Instant time,
+      String dataSchema,
+      String userId,
+      long sequence,
+      JsonObject data) {
+    this(id, source, type, subject, time, dataSchema, userId, sequence, data, null);
+  }
+
+  /**
+   * A W3C Trace Context {@code traceparent} of version 00: {@code 00-<32 hex trace id>-<16 hex
+   * parent id>-<2 hex flags>}, lower case, neither id all zeros.
+   */
+  private static final Pattern TRACE_PARENT =
+      Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+
+  /** Whether {@code value} is a traceparent this contract carries (version 00, valid ids). */
+  public static boolean isTraceParent(String value) {
+    return value != null && TRACE_PARENT.matcher(value).matches();
+  }
+
+  /** This event with the trace context {@code traceParent} (null: none). */
+  public CloudEvent withTraceParent(String traceParent) {
+    return new CloudEvent(
+        id, source, type, subject, time, dataSchema, userId, sequence, data, traceParent);
   }
 
   public static CloudEvent of(
@@ -70,12 +107,17 @@ public record CloudEvent(
     if (dataSchema != null) b.add("dataschema", dataSchema);
     if (userId != null) b.add("userid", userId);
     b.add("sequence", Long.toString(sequence));
+    if (traceParent != null) {
+      // Dapr's own copy of it: the sidecar replaces both with its span's unless traceid is set
+      b.add("traceparent", traceParent).add("traceid", traceParent);
+    }
     return b.add("data", data).build();
   }
 
   /**
    * Reads an event as delivered by the sidecar. Attributes the sidecar adds (topic, pubsubname,
-   * trace ids) are ignored.
+   * {@code traceid}, {@code tracestate}) are ignored; a {@code traceparent} that is not a valid W3C
+   * one of version 00 is ignored too (trace context never makes an event invalid).
    *
    * @throws IllegalArgumentException when a required attribute is missing or malformed: a
    *     specversion other than 1.0, an id that is not a UUID, a time that is not RFC 3339, a
@@ -104,7 +146,11 @@ public record CloudEvent(
           json.getString("dataschema", null),
           json.getString("userid", null),
           Long.parseLong(seq),
-          (JsonObject) data);
+          (JsonObject) data,
+          json.get("traceparent") instanceof jakarta.json.JsonString t
+                  && isTraceParent(t.getString())
+              ? t.getString()
+              : null);
     } catch (NullPointerException | ClassCastException | java.time.DateTimeException e) {
       throw new IllegalArgumentException("not a CloudEvent of the todo contract: " + e, e);
     } catch (NumberFormatException e) {

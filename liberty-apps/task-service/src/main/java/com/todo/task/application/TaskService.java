@@ -44,6 +44,7 @@ public class TaskService {
   @Inject IdempotencyKeys idempotencyKeys;
   @Inject Transactions transactions;
   @Inject EventRelay relay;
+  @Inject TraceContext trace;
 
   /**
    * Test-only fault hook for the platform test "the server dies between commit and publish": when
@@ -247,7 +248,8 @@ public class TaskService {
     return outcome;
   }
 
-  private void store(CloudEvent event) {
+  private void store(CloudEvent made) {
+    CloudEvent event = trace.traceParent().map(made::withTraceParent).orElse(made);
     outbox.add(event);
     LOG.log(
         Level.FINE,

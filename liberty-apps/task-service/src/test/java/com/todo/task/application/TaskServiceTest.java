@@ -32,6 +32,7 @@ class TaskServiceTest {
     service.idempotencyKeys = store;
     service.transactions = store;
     service.relay = store;
+    service.trace = TraceContext.NONE;
     service.clock = Clock.fixed(Instant.parse("2030-01-01T10:00:00.123456789Z"), ZoneOffset.UTC);
   }
 
@@ -55,6 +56,18 @@ class TaskServiceTest {
     assertEquals(List.of(EventType.TASK_CREATED.type()), types());
     assertEquals(task.id().toString(), store.outbox.get(0).subject());
     assertEquals(List.of("alice"), store.relayed);
+  }
+
+  @Test
+  void theEventsOfAChangeCarryTheTraceContextOfItsRequest() {
+    String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    service.trace = () -> java.util.Optional.of(trace);
+    Task task = create("alice", "{'title':'traced'}");
+    service.trace = TraceContext.NONE;
+    service.update("alice", task.id(), json("{'title':'untraced'}"), IfMatch.ANY);
+
+    assertEquals(trace, store.outbox.get(0).traceParent());
+    assertEquals(null, store.outbox.get(1).traceParent(), "a request without one: none");
   }
 
   @Test
