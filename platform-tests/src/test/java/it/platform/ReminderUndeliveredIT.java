@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A reminder nobody acknowledges fails as {@code undelivered} once its delivery window has passed,
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.Test;
  * reminder.failed.v1} with reason {@code undelivered}, valid against its schema, keyed by the user,
  * not before its window ended, and the REST API lists it as failed.
  */
+@ResourceLock(
+    PlatformLock.PLATFORM) // alone: restarts notification-service with another delivery window
 class ReminderUndeliveredIT {
 
   private static final String TRIGGERED = "com.todo.reminder.triggered.v1";
@@ -37,13 +40,13 @@ class ReminderUndeliveredIT {
 
   @Test
   void aReminderNobodyAcknowledgesFailsAsUndeliveredOnce() {
-    TaskApi api = new TaskApi("undelivered-" + UUID.randomUUID());
+    TaskApi api = new TaskApi(userCheckedEarly());
     Platform.devWithEnv(
         Map.of("TODO_SERVICE_ENV_EXTRA", "REMINDERS_DELIVERY_WINDOW=" + WINDOW),
         "restart",
         "notification-service");
     try (KafkaTopic topic = new KafkaTopic("reminder-events")) {
-      Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(5);
+      Instant at = lateInAMinute(Instant.now().plusSeconds(4));
       List<String> ids = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
         JsonObject task =
@@ -105,6 +108,28 @@ class ReminderUndeliveredIT {
     } finally {
       Platform.dev("restart", "notification-service");
     }
+  }
+
+  /**
+   * A user whose delivery checks come early in their minute: notification-service spreads the
+   * checks of a minute's firings over the next minute by the user's hash (ReminderService
+   * deliveryCheckDue); a random user waits 30 s more on average.
+   */
+  private static String userCheckedEarly() {
+    while (true) {
+      String user = "undelivered-" + UUID.randomUUID();
+      if (Math.floorMod(user.hashCode(), 60_000) < 2_000) return user;
+    }
+  }
+
+  /**
+   * The instant 5 s before the end of the minute of {@code notBefore}, or of the next minute when
+   * that is earlier: the two firings of each task (that instant and a second later) fall in one
+   * minute, whose delivery check runs right after the minute and the window.
+   */
+  static Instant lateInAMinute(Instant notBefore) {
+    Instant at = notBefore.truncatedTo(ChronoUnit.MINUTES).plusSeconds(55);
+    return at.isBefore(notBefore) ? at.plusSeconds(60) : at;
   }
 
   private static List<JsonObject> of(

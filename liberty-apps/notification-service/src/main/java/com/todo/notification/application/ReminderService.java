@@ -101,10 +101,6 @@ public class ReminderService {
   }
 
   /**
-   * The job that checks, when their delivery window has ended, the firings of one user in one
-   * minute: one job for all of them, since every job is a write to the scheduler's store.
-   */
-  /**
    * When the delivery check of the user's firings of {@code minute} runs: after the window of the
    * minute's last firing, spread over the next minute by user, so that a minute's checks of many
    * users (each a read, a publish and a write of their tasks) do not all start at the same second
@@ -116,6 +112,10 @@ public class ReminderService {
     return Instant.ofEpochSecond((minute + 1) * 60).plus(window).plusMillis(spread);
   }
 
+  /**
+   * The job that checks, when their delivery window has ended, the firings of one user in one
+   * minute: one job for all of them, since every job is a write to the scheduler's store.
+   */
   static String deliveryCheckJob(String user, long minute) {
     return "reminder-check-" + TaskReminders.eventId("check", user).replace("-", "") + "-" + minute;
   }
