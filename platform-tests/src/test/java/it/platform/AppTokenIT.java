@@ -9,11 +9,14 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Endpoints that only the sidecar may call (subscriptions, job callbacks) refuse a call without the
  * app token with 401, and the refused call has no effect.
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class AppTokenIT {
 
   private static int post(String service, String path, String body, String token) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * What ./dev chaos (ChaosRun) found, each as a focused test that failed before its fix.
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * killing task-service and PostgreSQL (rescued there only by the outbox publishing the completion
  * again).
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: stops sidecars
 class ChaosFindingsIT {
 
   private final RecurringIT it = new RecurringIT();

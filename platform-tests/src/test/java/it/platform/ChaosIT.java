@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The short ./dev chaos of ./dev test (issue 17): a small mixed load while one fault of each kind
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * again; then nothing lost or duplicated, by the same account as the full run (ChaosRun). Every
  * part runs again afterwards, also when it fails. About 3 minutes.
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: kills and restarts every part under load
 class ChaosIT {
 
   static final List<String> FAULTS = List.of("notification-service", "daprd-task-service", "kafka");

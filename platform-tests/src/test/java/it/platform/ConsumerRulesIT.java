@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The consumer rules of docs/events.md end to end: events published through task-service's sidecar,
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * the services' state (the sequence guard's {@code applied|task|<id>} entries) and on their {@code
  * /metrics}.
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class ConsumerRulesIT {
 
   /**

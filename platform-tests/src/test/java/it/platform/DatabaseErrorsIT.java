@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * What the running task-service answers when PostgreSQL refuses or fails, forced class by class: a
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * refuses is the request's (4xx); only a timeout or a database that is down is a 503 with {@code
  * Retry-After}, the one answer a client should retry.
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: stops PostgreSQL
 class DatabaseErrorsIT {
 
   private static final String PG =

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The subscribers' answers drive the sidecar: DROP sends an event to {@code <topic>.dlq}. While the
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * dapr-config/resources/resiliency.yaml), and once the service reports the store down in its
  * readiness the sidecar stops delivering until it is back (LongOutageIT for a long outage).
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: stops Redis
 class DeadLetterAndRetryIT {
 
   private static int publish(JsonObject event) {

@@ -8,12 +8,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every service speaks HTTP/1.1 only, also to a client that asks for an h2c upgrade (as Java's
  * HttpClient does by default): Open Liberty's HTTP/2 write path once held all of task-service's
  * executor threads under load (liberty-apps/server-common/common.xml).
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class HttpVersionIT {
 
   @Test

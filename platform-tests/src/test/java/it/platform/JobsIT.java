@@ -15,12 +15,15 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A job scheduled with the Dapr Java SDK fires once, on time, through the real scheduler, with the
  * app token and its data. That jobs survive a restart of the scheduler, a stopped service and a
  * stopped sidecar is proven with notification-service's own reminders (RemindersIT).
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class JobsIT {
 
   private static ProbeApp probe;

@@ -14,11 +14,14 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Tokens are accepted only for this API's audience ({@code mp.jwt.verify.audiences=todo-api}): a
  * token of the right issuer and key but without the audience, or for another one, is refused.
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class JwtAudienceIT {
 
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * README "Developing one service": `mvn liberty:dev` in task-service's folder, with nothing
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * platform's sidecar token (its event is published through the sidecar to Kafka). ./dev's
  * task-service is started again at the end, whatever happened.
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: replaces task-service by a dev-mode server
 class LibertyDevIT {
 
   private static final String SERVICE = "task-service";

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * An outage longer than the sidecars' delivery retries last (about 40 s,
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * within about 9 s (stopped, or its state store not answering: SidecarReadiness) and stops
  * delivering; the events wait in Kafka and arrive, in order, once it is back.
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: stops services and Redis for a minute
 class LongOutageIT {
 
   /** Outage length: one change every 12 s (-Doutage.seconds, default 60). */

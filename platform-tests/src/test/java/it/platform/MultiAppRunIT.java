@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * README "Multi-App Run": `dapr run -f dapr.yaml`, with the Dapr CLI that platform/lib/dapr-cli.sh
@@ -45,6 +46,9 @@ import org.junit.jupiter.api.Test;
  * the CLI's process group) ends it all; ./dev's services and sidecars are started again at the end,
  * whatever happened.
  */
+@ResourceLock(
+    PlatformLock
+        .PLATFORM) // alone: stops ./dev's services and sidecars, runs them with the Dapr CLI
 class MultiAppRunIT {
 
   @Test

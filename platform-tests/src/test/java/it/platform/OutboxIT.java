@@ -13,11 +13,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Nothing accepted is lost when the sidecar or the service dies at the wrong moment: the
  * transactional outbox publishes every committed change later, once, in commit order per user.
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: stops task-service's sidecar, restarts task-service
 class OutboxIT {
 
   private static List<String> createdTaskIds(

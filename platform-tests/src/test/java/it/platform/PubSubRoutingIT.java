@@ -17,12 +17,16 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A CloudEvent published through one sidecar with the official Dapr Java SDK reaches, in every
  * subscribing service, the route that the CEL rule of its declarative subscription chose for the
  * event's type, with id, type, source and data unchanged.
  */
+// alone: it reads each subscriber's last handled event of a partition, which any other test's
+// task event would move
+@ResourceLock(PlatformLock.PLATFORM)
 class PubSubRoutingIT {
 
   private static final List<String> SUBSCRIBERS =

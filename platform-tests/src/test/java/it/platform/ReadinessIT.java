@@ -8,11 +8,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * task-service is ready only while PostgreSQL and its sidecar answer, so Kubernetes takes it out of
  * the Service when either is gone, and puts it back when they return.
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: stops PostgreSQL and a sidecar
 class ReadinessIT {
 
   private static HttpResponse<String> ready() {

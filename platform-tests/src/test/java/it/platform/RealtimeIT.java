@@ -38,6 +38,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * realtime-service's WebSocket {@code /ws/v1/events} (docs/api.md) from the outside, with the JDK's
@@ -45,6 +46,8 @@ import org.junit.jupiter.api.Test;
  * platform: the events come from task-service and notification-service through Kafka and the
  * sidecars.
  */
+@ResourceLock(
+    PlatformLock.PLATFORM) // alone: stops realtime-service; has it close many clients at once
 class RealtimeIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);

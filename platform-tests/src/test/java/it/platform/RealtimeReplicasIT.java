@@ -15,6 +15,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Two replicas of realtime-service, each consuming every event through the broadcast pub/sub (its
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * ./dev's instance and a second one (`./dev start realtime-service-1`, its ports realtime-service's
  * plus one), each with its own sidecar.
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: starts a second realtime-service and kills it
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealtimeReplicasIT {
 

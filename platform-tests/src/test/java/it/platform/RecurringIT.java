@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Recurring series as users see them, observed from outside: tasks made and completed through
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * invocation), the events on {@code recurring-events}. Everything real: the sidecars, the Dapr
  * scheduler, Kafka, Redis, PostgreSQL. Each test has a fresh user.
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class RecurringIT {
 
   static final String GENERATED = "com.todo.recurring.task-generated.v1";

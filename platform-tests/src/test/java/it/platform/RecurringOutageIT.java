@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A completion that arrives while recurring-service, or its sidecar, is stopped: the next
  * occurrence appears once it is back, once (the task event waits in Kafka or is delivered again;
  * task-service's endpoint creates an occurrence once).
  */
+@ResourceLock(PlatformLock.PLATFORM) // alone: stops parts of the recurring path
 class RecurringOutageIT {
 
   private final RecurringIT it = new RecurringIT();

@@ -33,18 +33,13 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * API, the reminder events on Kafka ({@code reminder-events}), notification-service's REST API.
  * Everything real: the sidecars, the Dapr scheduler, Kafka, Redis, PostgreSQL.
  *
- * <p>Most of each test is waiting for an instant, so the tests run side by side (each with a user
- * of its own), but for those that stop a part of the reminder path or hold a partition with a
- * poison event: they run alone (a READ_WRITE lock of {@link #PATH}). The methods are CONCURRENT,
- * not the class: a CONCURRENT class would run beside the other test classes, those that kill
- * services too; this one runs between them, as every test class does.
+ * <p>Most of each test is waiting for an instant, so the tests run side by side, and beside the
+ * other tests that leave the platform as it is (each with a user of its own: the platform lock
+ * READ, {@link PlatformLock}), but for those that stop a part of the reminder path or hold a
+ * partition with a poison event: they run alone (READ_WRITE). The methods hold the lock, not the
+ * class: the class's lock would be the strongest of its methods', and all of them would run alone.
  */
 class RemindersIT {
-
-  /**
-   * The reminder path: shared (READ) by the tests that use it, taken whole by those that break it.
-   */
-  static final String PATH = "reminder-path";
 
   private static final String TRIGGERED = "com.todo.reminder.triggered.v1";
   private static final String SCHEDULED = "com.todo.reminder.scheduled.v1";
@@ -126,7 +121,7 @@ class RemindersIT {
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void aReminderFiresOnceNeverEarlyAndItsEventsKeepTheContract() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       Instant at = inSeconds(4);
@@ -175,7 +170,7 @@ class RemindersIT {
    */
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void manyRemindersOfOneTaskDueAtOnceEachFireOnce() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       Instant at = inSeconds(8);
@@ -214,7 +209,7 @@ class RemindersIT {
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void aMovedDueDateMovesTheReminderAndARemovedOneIsCancelled() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       // fires 5 s from now, until the due date moves 4 s later
@@ -245,7 +240,7 @@ class RemindersIT {
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void completedOrDeletedBeforeTheInstantStaysSilentAndReopenedFiresWhatIsStillAhead() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       JsonObject completed = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(5) + "\"}");
@@ -270,7 +265,7 @@ class RemindersIT {
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ_WRITE)
   void aReminderFiresOnceWhenNotificationServiceWasDownAtItsInstant() {
     firesOnceAcross("notification-service");
   }
@@ -299,14 +294,14 @@ class RemindersIT {
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ_WRITE)
   void aReminderFiresOnceWhenTheSchedulerWasDownAtItsInstant() {
     firesOnceAcross("scheduler");
   }
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ_WRITE)
   void aReminderFiresOnceWhenNotificationServicesSidecarWasDownAtItsInstant() {
     firesOnceAcross("daprd-notification-service");
   }
@@ -317,7 +312,7 @@ class RemindersIT {
    */
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ_WRITE)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ_WRITE)
   void aPoisonEventIsDeadLetteredAndLaterRemindersStillFire() {
     String user = api.user;
     var data =
@@ -345,7 +340,7 @@ class RemindersIT {
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void theSameTaskEventTwiceMakesOneJobAndOneScheduledEvent() {
     String user = api.user;
     String rid = UUID.randomUUID().toString();
@@ -378,7 +373,7 @@ class RemindersIT {
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void snoozeFiresAgainAfterItsDurationOnlyForItsOwnerAndWithinItsBounds() {
     try (KafkaTopic events = new KafkaTopic("reminder-events")) {
       JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(3) + "\"}");
@@ -430,7 +425,7 @@ class RemindersIT {
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void theReminderListShowsOnlyTheCallersRemindersAndTheirStatus() {
     JsonObject task =
         taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(3) + "\"},{\"before\":\"PT10M\"}");
@@ -475,7 +470,7 @@ class RemindersIT {
 
   @Test
   @Execution(ExecutionMode.CONCURRENT)
-  @ResourceLock(value = PATH, mode = ResourceAccessMode.READ)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void aClientsAcknowledgementMarksTheFiringDelivered() {
     JsonObject task = taskWith(inSeconds(3600), "{\"at\":\"" + inSeconds(2) + "\"}");
     String id = reminderId(task, 0);

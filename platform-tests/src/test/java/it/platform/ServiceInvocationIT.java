@@ -7,12 +7,15 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * recurring-service asks task-service for the next occurrence of a series through Dapr service
  * invocation (mDNS name resolution locally, Kubernetes DNS in a cluster): created once, owned by
  * the series' user; any other caller is refused.
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class ServiceInvocationIT {
 
   private static HttpResponse<String> invokeFrom(String caller, String path, String body) {

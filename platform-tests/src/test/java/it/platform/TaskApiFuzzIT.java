@@ -31,6 +31,8 @@ import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 import net.jqwik.api.lifecycle.PropagationMode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Property-based tests of the REST contract against the running task-service: for any mutation of a
@@ -43,6 +45,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @AddLifecycleHook(
     value = TaskApiFuzzSettings.class,
     propagateTo = PropagationMode.DIRECT_DESCENDANTS)
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class TaskApiFuzzIT {
 
   private static final URI SERVICE = URI.create(Platform.app("task-service"));

@@ -24,6 +24,8 @@ import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 import net.jqwik.api.lifecycle.PropagationMode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The same contract for notification-service's reminder actions: any query string of {@code GET
@@ -35,6 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @AddLifecycleHook(
     value = TaskApiFuzzSettings.class,
     propagateTo = PropagationMode.DIRECT_DESCENDANTS)
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class TaskApiFuzzRemindersIT {
 
   private static final URI SERVICE = URI.create(Platform.app("notification-service"));

@@ -14,11 +14,14 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every class of invalid input gets a 400 problem+json whose {@code errors[]} names exactly the
  * fields at fault, stores nothing and publishes nothing.
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class TaskValidationIT {
 
   /** An invalid body and the fields its errors must name. */

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -48,6 +50,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * -Dweb.screenshot=&lt;file&gt; the one with a reminder on screen is also copied there (how
  * docs/img/web-page.png is made).
  */
+@ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebPageIT {
@@ -168,6 +171,8 @@ class WebPageIT {
     browser.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "not"));
 
+    // found again: the page may have drawn the form anew to show the error
+    token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
     token.clear();
     token.sendKeys(api.token());
     browser.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
