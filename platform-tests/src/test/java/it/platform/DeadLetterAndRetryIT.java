@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,83 @@ class DeadLetterAndRetryIT {
               seen -> seen.stream().filter(r -> r.value().contains("\"" + id + "\"")).count() >= 3);
       assertEquals(3, records.stream().filter(r -> r.value().contains("\"" + id + "\"")).count());
     }
+  }
+
+  /**
+   * One delivery whose entries go to two routes (a type the subscribers ignore, default route; a
+   * broken task event, its type's route) with the broken one second: daprd 1.18.3 looks a DROP
+   * answer up in the wrong list and panics on it (InboundEvents#deadLetter), so the services put
+   * dropped events on the dead-letter topic themselves. Every sidecar lives on, the broken event is
+   * dead-lettered once by each subscriber, the ignored one not at all, and later events flow.
+   */
+  @Test
+  void aDroppedEventInADeliveryThatSpansRoutesStopsNoSidecarAndOnlyItIsDeadLettered() {
+    String user = "dlq-routes-" + UUID.randomUUID();
+    JsonObject ignored =
+        SampleEvents.event(
+            "com.todo.other.happened.v1", user, Json.createObjectBuilder().add("x", 1).build());
+    JsonObject broken =
+        SampleEvents.event(
+            "com.todo.task.created.v1",
+            user,
+            Json.createObjectBuilder().add("id", "no task").build());
+    java.util.Map<String, Long> sidecars = new java.util.LinkedHashMap<>();
+    for (String s : List.of("notification-service", "recurring-service", "realtime-service")) {
+      sidecars.put("daprd-" + s, ChaosFaults.pid("daprd-" + s));
+    }
+    try (KafkaTopic dlq = new KafkaTopic("task-events.dlq");
+        KafkaTopic events = new KafkaTopic("task-events")) {
+      // one call, one partition: the subscribers get both in one bulk delivery
+      String entries =
+          Json.createArrayBuilder()
+              .add(entry("1", ignored, user))
+              .add(entry("2", broken, user))
+              .build()
+              .toString();
+      var r =
+          Platform.sidecarCall(
+              "task-service",
+              "POST",
+              "/v1.0-alpha1/publish/bulk/pubsub/task-events",
+              entries,
+              "application/json");
+      assertEquals(204, r.statusCode(), r.body());
+      String brokenId = broken.getString("id");
+      var records =
+          dlq.poll(
+              Duration.ofSeconds(60),
+              seen ->
+                  seen.stream().filter(x -> x.value().contains("\"" + brokenId + "\"")).count()
+                      >= 3);
+      assertEquals(
+          3, records.stream().filter(x -> x.value().contains("\"" + brokenId + "\"")).count());
+      // later events of the same partition are handled
+      JsonObject later = SampleEvents.event("com.todo.task.created.v1", user, task(user));
+      assertEquals(204, publish(later));
+      ConsumerRecord<String, String> onKafka =
+          events.await(Duration.ofSeconds(30), later.getString("id"));
+      Platform.awaitConsumed("notification-service", "/events/task-events", onKafka);
+      Platform.awaitConsumed("realtime-service", "/events/task-events", onKafka);
+      assertFalse(
+          dlq.poll(Duration.ofSeconds(2), seen -> false).stream()
+              .anyMatch(x -> x.value().contains("\"" + ignored.getString("id") + "\"")),
+          "an ignored type is not dead-lettered");
+    }
+    sidecars.forEach(
+        (part, pid) -> assertEquals(pid, ChaosFaults.pid(part), part + " lived on (same process)"));
+  }
+
+  private static JsonObject entry(String entryId, JsonObject event, String user) {
+    return Json.createObjectBuilder()
+        .add("entryId", entryId)
+        .add("event", event)
+        .add("contentType", "application/cloudevents+json")
+        .add("metadata", Json.createObjectBuilder().add("partitionKey", user))
+        .build();
+  }
+
+  private static JsonObject task(String user) {
+    return SampleEvents.task(UUID.randomUUID().toString(), user);
   }
 
   @Test

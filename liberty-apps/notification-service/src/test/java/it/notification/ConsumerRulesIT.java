@@ -218,9 +218,11 @@ class ConsumerRulesIT {
     JsonObject badInstant = withData(created("it-user"), "dueAt", "tomorrow");
     JsonObject addedField = withData(created("it-user"), "colour", "blue");
 
-    assertEquals("DROP", post(ROUTE, noTask));
-    assertEquals("DROP", post(ROUTE, notAUuid));
-    assertEquals("DROP", post(ROUTE, badInstant));
+    // dead-lettered by the service itself through its sidecar, answered SUCCESS (InboundEvents
+    // deadLetter: daprd 1.18.3 can panic on a bulk DROP); a body that is no event at all: DROP
+    assertEquals("SUCCESS", post(ROUTE, noTask));
+    assertEquals("SUCCESS", post(ROUTE, notAUuid));
+    assertEquals("SUCCESS", post(ROUTE, badInstant));
     assertEquals("DROP", status(service.postFromSidecar(ROUTE, "{not json", TOKEN)));
     assertEquals("SUCCESS", post(ROUTE, addedField));
 
@@ -237,10 +239,11 @@ class ConsumerRulesIT {
     JsonObject otherType = with(created("it-user"), "type", "com.todo.task.archived.v1");
     JsonObject foreign = with(created("it-user"), "type", "com.example.thing.happened");
 
-    assertEquals("DROP", post("/events/unhandled", v9));
+    assertEquals("SUCCESS", post("/events/unhandled", v9)); // dead-lettered
     assertEquals("SUCCESS", post("/events/unhandled", otherType));
     assertEquals("SUCCESS", post("/events/unhandled", foreign));
-    assertEquals(Map.of("e0", "DROP", "e1", "SUCCESS"), bulk(List.of(v9, otherType), noMetadata()));
+    assertEquals(
+        Map.of("e0", "SUCCESS", "e1", "SUCCESS"), bulk(List.of(v9, otherType), noMetadata()));
 
     assertEquals(0, changes(v9) + changes(otherType));
     assertEquals(before + 2, deadLettered("com.todo.task.created.v9", "unknown-version"));
@@ -259,7 +262,7 @@ class ConsumerRulesIT {
     JsonObject newer = with(created("it-user"), "type", "com.todo.task.created.v2");
 
     assertEquals(
-        Map.of("e0", "SUCCESS", "e1", "DROP", "e2", "SUCCESS", "e3", "DROP"),
+        Map.of("e0", "SUCCESS", "e1", "SUCCESS", "e2", "SUCCESS", "e3", "SUCCESS"),
         bulk(List.of(fresh, bad, handledBefore, newer), noMetadata()));
 
     assertEquals(1, changes(fresh));

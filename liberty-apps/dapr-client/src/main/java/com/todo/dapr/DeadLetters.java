@@ -3,6 +3,7 @@ package com.todo.dapr;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -19,6 +20,13 @@ public class DeadLetters {
   static final String METRIC = "todo.events.dead.lettered";
 
   @Inject Instance<MetricRegistry> metrics;
+
+  @Inject DaprSidecar sidecar;
+
+  /** Publishes {@code event}, as delivered, to the dead-letter topic of {@code topic}. */
+  void publish(String topic, String partitionKey, JsonObject event) {
+    sidecar.publishJson(topic + ".dlq", partitionKey, event.toString());
+  }
 
   /** Counts and logs one event sent to the dead-letter topic of {@code topic}. */
   public void dropped(

@@ -37,8 +37,18 @@ final class Delivery {
     DROP
   }
 
-  /** An event answered DROP, to be counted and logged. */
-  record Dropped(String topic, String id, String type, DeadLetterReason reason, String detail) {}
+  /**
+   * An event that goes to the dead-letter topic, to be published there, counted and logged: the
+   * {@code index}-th of the delivery, as delivered ({@code event}).
+   */
+  record Dropped(
+      int index,
+      JsonValue event,
+      String topic,
+      String id,
+      String type,
+      DeadLetterReason reason,
+      String detail) {}
 
   private final String route;
   private final String consumer;
@@ -51,6 +61,9 @@ final class Delivery {
 
   private final List<Integer> handled = new ArrayList<>();
   private final List<Dropped> dropped = new ArrayList<>();
+
+  /** The events as delivered, in order. */
+  private final List<JsonValue> delivered;
 
   /** The parked queues as read, and as this delivery leaves them. */
   private Map<String, ParkedEvents.Queue> parkedBefore = Map.of();
@@ -88,6 +101,7 @@ final class Delivery {
       Set<EventType> handles) {
     this.route = route;
     this.consumer = consumer;
+    this.delivered = List.copyOf(delivered);
     int n = delivered.size();
     admitted = new Admission[n];
     status = new Status[n];
@@ -270,8 +284,25 @@ final class Delivery {
 
   private void drop(int i, DeadLetterReason reason, String detail) {
     Admission a = admitted[i];
-    dropped.add(new Dropped(topicOf(i), a.id(), a.type(), reason, detail));
+    dropped.add(new Dropped(i, delivered.get(i), topicOf(i), a.id(), a.type(), reason, detail));
     status[i] = Status.DROP;
+  }
+
+  /**
+   * The service put the dropped event on the dead-letter topic itself: the sidecar is answered
+   * SUCCESS (InboundEvents#deadLetter says why), and its position is passed as for DROP.
+   */
+  void deadLettered(int i) {
+    if (status[i] == Status.DROP) status[i] = Status.SUCCESS;
+  }
+
+  /**
+   * The dropped event could not be put on the dead-letter topic: it is delivered again (RETRY, and
+   * no position passes it), and dropped again then.
+   */
+  void deadLetterFailed(int i) {
+    status[i] = Status.RETRY;
+    dropped.removeIf(d -> d.index() == i);
   }
 
   private String topicOf(int i) {

@@ -125,6 +125,7 @@ public class InboundEvents {
   List<Status> receive(Delivery delivery, EventHandler handler) {
     List<String> keys = delivery.inboxKeys();
     if (!keys.isEmpty()) handleAndRemember(delivery, keys, handler);
+    else deadLetter(delivery);
     for (Delivery.Dropped d : delivery.dropped()) {
       deadLetters.dropped(delivery.route(), d.topic(), d.id(), d.type(), d.reason(), d.detail());
     }
@@ -146,10 +147,13 @@ public class InboundEvents {
                   + " will be retried, the inbox is unreadable: "
                   + e);
       delivery.retryAll();
+      deadLetter(delivery);
       return;
     }
     delivery.firstRetry(retries.firstRetry).handle(stored, handler);
     if (delivery.parkedAny()) park(delivery);
+    // before the positions are written: one that fails is not passed, and comes again
+    deadLetter(delivery);
     Map<String, JsonValue> writes = delivery.progress();
     try {
       state.saveStates(writes, inboxTtl.toSeconds());
@@ -166,6 +170,46 @@ public class InboundEvents {
                   + e);
       delivery.retryHandled();
     }
+  }
+
+  /**
+   * Puts each event of the delivery that goes to the dead-letter topic there, through the sidecar,
+   * and answers it SUCCESS, rather than answering DROP for the sidecar to do it: daprd 1.18.3 looks
+   * a bulk entry answered DROP up by its index in the whole delivery among the entries of its route
+   * alone (pkg/runtime/subscription/postman/http/http.go, DeliverBulk), so when a delivery spans
+   * routes it panics (index out of range: seen, the sidecar dies and dies again on the redelivery)
+   * or dead-letters another event. An event that cannot be published is answered RETRY.
+   */
+  private void deadLetter(Delivery delivery) {
+    for (Delivery.Dropped d : delivery.dropped()) {
+      if (!(d.event() instanceof JsonObject event)) continue; // not an object: the sidecar's DROP
+      try {
+        deadLetters.publish(d.topic(), partitionKey(event), event);
+        delivery.deadLettered(d.index());
+      } catch (RuntimeException e) {
+        LOG.warning(
+            () ->
+                "event "
+                    + d.id()
+                    + " on "
+                    + delivery.route()
+                    + " could not be put on "
+                    + d.topic()
+                    + ".dlq, it comes again: "
+                    + e);
+        delivery.deadLetterFailed(d.index());
+      }
+    }
+  }
+
+  /** The owner (the topic's partition key), else the id, of an event that may be malformed. */
+  private static String partitionKey(JsonObject event) {
+    for (String attribute : List.of("userid", "id")) {
+      if (event.get(attribute) instanceof jakarta.json.JsonString s && !s.getString().isBlank()) {
+        return s.getString();
+      }
+    }
+    return "unknown";
   }
 
   /**

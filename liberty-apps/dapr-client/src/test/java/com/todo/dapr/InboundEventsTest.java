@@ -46,6 +46,10 @@ class InboundEventsTest {
   private final List<String> scheduled = new ArrayList<>();
 
   private final List<String> published = new ArrayList<>();
+
+  /** When set, publishing to a dead-letter topic fails. */
+  private boolean dlqDown;
+
   private final ParkedRetries retries =
       new ParkedRetries() {
         @Override
@@ -68,6 +72,12 @@ class InboundEventsTest {
           @Override
           void count(String topic, String type, DeadLetterReason reason) {
             deadLettered.add(topic + " " + type + " " + reason.label());
+          }
+
+          @Override
+          void publish(String topic, String partitionKey, JsonObject event) {
+            if (dlqDown) throw new SidecarException("the broker is down (test)");
+            published.add(topic + ".dlq " + event.getString("id", "?"));
           }
         };
     retries.deliveryAttempts = 3;
@@ -201,7 +211,10 @@ class InboundEventsTest {
     List<String> statuses =
         bulk(0, fresh, broken, notHandled, foreign, Json.createValue("not an event"));
 
-    assertEquals(List.of("SUCCESS", "DROP", "SUCCESS", "SUCCESS", "DROP"), statuses);
+    // dropped: put on the dead-letter topic by the service, answered SUCCESS (InboundEvents
+    // deadLetter); what is not a JSON object is left to the sidecar (DROP)
+    assertEquals(List.of("SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS", "DROP"), statuses);
+    assertEquals(List.of("task-events.dlq " + id(broken)), published);
     assertEquals(List.of(id(fresh)), handler.calls);
     assertEquals(
         List.of("task-events com.todo.task.created.v1 schema", "task-events ? malformed"),
@@ -229,7 +242,9 @@ class InboundEventsTest {
     JsonObject reminder = withType(created("ann"), "com.todo.reminder.triggered.v2");
 
     assertEquals(
-        List.of("DROP", "DROP", "SUCCESS", "SUCCESS"), bulk(0, v9, v0, otherFamily, reminder));
+        List.of("SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"),
+        bulk(0, v9, v0, otherFamily, reminder));
+    assertEquals(List.of("task-events.dlq " + id(v9), "task-events.dlq " + id(v0)), published);
 
     assertEquals(List.of(), handler.calls);
     assertEquals(
@@ -256,7 +271,9 @@ class InboundEventsTest {
     JsonObject badInstant = withData(created("ann"), "dueAt", "tomorrow");
     JsonObject badTaskId = withData(created("ann"), "id", "task-1");
 
-    assertEquals(List.of("DROP", "DROP", "DROP"), bulk(0, notAUuid, badInstant, badTaskId));
+    assertEquals(
+        List.of("SUCCESS", "SUCCESS", "SUCCESS"), bulk(0, notAUuid, badInstant, badTaskId));
+    assertEquals(3, published.size(), "each on the dead-letter topic");
 
     assertEquals(List.of(), handler.calls);
     assertEquals(
@@ -332,6 +349,23 @@ class InboundEventsTest {
     assertEquals(1, parkedQueue("ann").getInt("attempts"));
   }
 
+  @Test
+  void aDroppedEventThatCannotBeDeadLetteredComesAgainAndItsPositionIsNotPassed() {
+    JsonObject before = created("ann");
+    JsonObject broken = withType(created("bob"), "com.todo.task.created.v9");
+    JsonObject after = created("cy");
+    dlqDown = true;
+
+    assertEquals(List.of("SUCCESS", "RETRY", "SUCCESS"), bulk(0, before, broken, after));
+    assertEquals(List.of(), deadLettered, "not counted: not on the dead-letter topic yet");
+    dlqDown = false;
+    // the redelivery: the first is skipped (its position was passed), the broken one now goes
+    assertEquals(List.of("SUCCESS", "SUCCESS", "SUCCESS"), bulk(0, before, broken, after));
+    assertEquals(List.of("task-events.dlq " + id(broken)), published);
+    assertEquals(List.of("task-events com.todo.task.created.v9 unknown-version"), deadLettered);
+    assertEquals(List.of(id(before), id(after), id(after)), handler.calls);
+  }
+
   // --- failures of the state store and of the handler -----------------------------------------
 
   @Test
@@ -340,7 +374,8 @@ class InboundEventsTest {
     JsonObject broken = Json.createObjectBuilder(created("ann")).add("id", "x").build();
     state.readFails = true;
 
-    assertEquals(List.of("RETRY", "DROP"), bulk(0, event, broken));
+    assertEquals(
+        List.of("RETRY", "SUCCESS"), bulk(0, event, broken), "the broken one dead-lettered");
 
     assertEquals(List.of(), handler.calls);
   }
