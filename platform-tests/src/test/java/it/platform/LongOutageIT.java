@@ -42,11 +42,7 @@ class LongOutageIT {
 
   private void changesWhileDown(List<String> stopped) {
     TaskApi api = new TaskApi("outage-" + UUID.randomUUID());
-    String before;
-    try (RealtimeIT.Client client = RealtimeIT.connect(api.token(), null)) {
-      api.create("{\"title\":\"before the outage\"}");
-      before = client.next().getString("id");
-    }
+    String before = RealtimeIT.idOfAChangeSeenLive(api, "before the outage");
     Instant remindAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofHours(2));
     List<String> made = new ArrayList<>();
     try (KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {

@@ -131,6 +131,17 @@ class RealtimeIT {
     }
   }
 
+  /**
+   * Creates a task titled {@code title} while a client of the user is connected: the id of the
+   * event that client got (what a later resume names as {@code after}).
+   */
+  static String idOfAChangeSeenLive(TaskApi api, String title) {
+    try (Client c = connect(api.token(), null)) {
+      api.create("{\"title\":" + jakarta.json.Json.createValue(title) + "}");
+      return c.next().getString("id");
+    }
+  }
+
   /** Connects with the token in the Authorization header. */
   static Client connect(String token, String after) {
     return connect(Platform.appPort("realtime-service"), token, after);
@@ -319,11 +330,7 @@ class RealtimeIT {
   @Test
   void aClientResumingAfterItsLastEventGetsExactlyWhatItMissedThenLive() throws Exception {
     TaskApi api = new TaskApi(newUser("resume"));
-    String last;
-    try (Client first = connect(api.token(), null)) {
-      api.create("{\"title\":\"before\"}");
-      last = first.next().getString("id");
-    }
+    String last = idOfAChangeSeenLive(api, "before");
     List<String> missed;
     try (KafkaTopic topic = new KafkaTopic("task-events")) {
       JsonObject task = api.create("{\"title\":\"while away 0\"}");
@@ -351,11 +358,7 @@ class RealtimeIT {
   @Test
   void aRestartOfTheServiceLosesNothingAClientResumesFrom() throws Exception {
     TaskApi api = new TaskApi(newUser("restart"));
-    String last;
-    try (Client c = connect(api.token(), null)) {
-      api.create("{\"title\":\"before the restart\"}");
-      last = c.next().getString("id");
-    }
+    String last = idOfAChangeSeenLive(api, "before the restart");
     List<String> missed;
     try (KafkaTopic topic = new KafkaTopic("task-events")) {
       Platform.dev("stop", "realtime-service");
@@ -376,11 +379,7 @@ class RealtimeIT {
   @Test
   void clientsResumingWhileEventsAreBeingLoggedGetEachOnceInOrderAndNoResync() throws Exception {
     TaskApi api = new TaskApi(newUser("resume-racing"));
-    String first;
-    try (Client c = connect(api.token(), null)) {
-      api.create("{\"title\":\"before\"}");
-      first = c.next().getString("id");
-    }
+    String first = idOfAChangeSeenLive(api, "before");
     // resumes opened one after the other while 30 changes are committed and logged: some of them
     // read the log between a delivery's head and its slots
     List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());

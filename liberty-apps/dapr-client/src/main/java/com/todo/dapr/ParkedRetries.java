@@ -69,7 +69,7 @@ public class ParkedRetries {
 
   /** Sends an event that will never be handled to the dead-letter topic of {@code topic}. */
   void deadLetter(String topic, String user, JsonObject event) {
-    sidecar.publishJson(topic + ".dlq", user, event.toString());
+    deadLetters.publish(topic, user, event);
   }
 
   /**

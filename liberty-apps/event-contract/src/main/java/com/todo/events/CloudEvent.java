@@ -50,19 +50,6 @@ public record CloudEvent(
     }
   }
 
-  public CloudEvent(
-      String id,
-      String source,
-      String type,
-      String subject,
-      Instant time,
-      String dataSchema,
-      String userId,
-      long sequence,
-      JsonObject data) {
-    this(id, source, type, subject, time, dataSchema, userId, sequence, data, null);
-  }
-
   /**
    * A W3C Trace Context {@code traceparent} of version 00: {@code 00-<32 hex trace id>-<16 hex
    * parent id>-<2 hex flags>}, lower case, neither id all zeros.
@@ -91,7 +78,7 @@ public record CloudEvent(
       long sequence,
       JsonObject data) {
     return new CloudEvent(
-        id, source, type.type(), subject, time, type.dataSchemaUri(), userId, sequence, data);
+        id, source, type.type(), subject, time, type.dataSchemaUri(), userId, sequence, data, null);
   }
 
   public JsonObject toJson() {
