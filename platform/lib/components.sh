@@ -377,6 +377,10 @@ EOF
   # a flight recording while a benchmark runs (docs/performance.md, "Profiling a service")
   local extra_var="TODO_JVM_OPTIONS_${svc//-/_}"
   if [ -n "${!extra_var:-}" ]; then printf '%s\n' "${!extra_var}" >>"$dir/jvm.options"; fi
+  # mpTelemetry as in Kubernetes (kustomize/components/liberty-service), but nothing is exported:
+  # every request, delivery and job callback has a span, so the events carry task-service's
+  # traceparent and messages.log (JSON, as the containers' console) the span's ext_traceId; a
+  # caller's sampling decision is kept. To see spans: TODO_SERVICE_ENV_EXTRA=OTEL_TRACES_EXPORTER=logging
   cat >"$dir/server.env" <<EOF
 HTTP_PORT=$http_port
 HTTP_HOST=127.0.0.1
@@ -391,6 +395,13 @@ DB_NAME=$PG_DB
 DB_USER=$PG_USER
 DB_PASSWORD=$PG_PASSWORD
 MALLOC_ARENA_MAX=2
+OTEL_SDK_DISABLED=false
+OTEL_SERVICE_NAME=$svc
+OTEL_TRACES_SAMPLER=parentbased_always_off
+OTEL_TRACES_EXPORTER=none
+OTEL_METRICS_EXPORTER=none
+OTEL_LOGS_EXPORTER=none
+WLP_LOGGING_MESSAGE_FORMAT=JSON
 ${TODO_SERVICE_ENV_EXTRA:-}
 EOF
   # realtime-service consumes through the broadcast pub/sub: each instance keeps its own consumed

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,8 +20,9 @@ import (
 
 // observabilityProblems: every service pod is scraped (Liberty's /metrics on http, its sidecar's
 // dapr-metrics) by a PodMonitor whose ports the pod has; every service's sidecar sends a share of
-// its traces to one otel endpoint; an in-cluster Kafka exports its broker metrics and its
-// consumer lag (Kafka Exporter) to a PodMonitor.
+// its traces to one otel endpoint, and its Liberty (mpTelemetry) sends its spans there too, under
+// the service's name, sampled parent-based at the sidecars' rate; an in-cluster Kafka exports its
+// broker metrics and its consumer lag (Kafka Exporter) to a PodMonitor.
 func observabilityProblems(objects []manifest.Object) []string {
 	var problems []string
 	type monitor struct {
@@ -56,6 +58,8 @@ func observabilityProblems(objects []manifest.Object) []string {
 		return false
 	}
 	endpoints := map[string]bool{}
+	rates := map[string]bool{}
+	libertyEnv := map[string]map[string]string{} // Dapr-enabled workload -> its service container's env
 	for _, o := range objects {
 		switch {
 		case o.GVK().Group == "dapr.io" && o.Kind() == "Configuration":
@@ -65,6 +69,7 @@ func observabilityProblems(objects []manifest.Object) []string {
 				problems = append(problems, fmt.Sprintf("%s: needs tracing.otel.endpointAddress and a samplingRate in (0, 1]", o.ID()))
 			}
 			endpoints[endpoint] = true
+			rates[manifest.String(o.Content, "spec", "tracing", "samplingRate")] = true
 		case workloadKinds[o.Kind()] && manifest.String(o.Content, "spec", "template", "metadata", "annotations", "dapr.io/enabled") == "true":
 			podLabels := map[string]string{}
 			for k, v := range manifest.Map(o.Content, "spec", "template", "metadata", "labels") {
@@ -74,9 +79,16 @@ func observabilityProblems(objects []manifest.Object) []string {
 			for name := range sidecarPorts {
 				ports[name] = true
 			}
-			for _, c := range manifest.List(o.Content, "spec", "template", "spec", "containers") {
+			for i, c := range manifest.List(o.Content, "spec", "template", "spec", "containers") {
 				for _, p := range manifest.List(c, "ports") {
 					ports[manifest.String(p, "name")] = true
+				}
+				if i == 0 {
+					env := map[string]string{}
+					for _, e := range manifest.List(c, "env") {
+						env[manifest.String(e, "name")] = manifest.String(e, "value")
+					}
+					libertyEnv[o.ID()+"|"+o.Name()] = env
 				}
 			}
 			for _, want := range [][2]string{{"http", "/metrics"}, {"dapr-metrics", "/metrics"}} {
@@ -99,6 +111,30 @@ func observabilityProblems(objects []manifest.Object) []string {
 	}
 	if len(endpoints) != 1 {
 		problems = append(problems, fmt.Sprintf("the services' Configurations name %d otel endpoints, want one", len(endpoints)))
+	}
+	for key, env := range libertyEnv {
+		id, name, _ := strings.Cut(key, "|")
+		want := map[string]string{
+			"OTEL_SDK_DISABLED":           "false",
+			"OTEL_SERVICE_NAME":           name,
+			"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+			"OTEL_TRACES_SAMPLER":         "parentbased_traceidratio",
+		}
+		for endpoint := range endpoints {
+			if len(endpoints) == 1 {
+				want["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://" + endpoint
+			}
+		}
+		for rate := range rates {
+			if len(rates) == 1 {
+				want["OTEL_TRACES_SAMPLER_ARG"] = rate
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(want)) {
+			if env[k] != want[k] {
+				problems = append(problems, fmt.Sprintf("%s: Liberty's %s is %q, want %q (its spans go where the sidecars' go)", id, k, env[k], want[k]))
+			}
+		}
 	}
 	return problems
 }
@@ -167,6 +203,18 @@ func TestObservabilityRulesFailOnBrokenManifests(t *testing.T) {
 		{"tracing off", "Configuration", "recurring-service", func(c map[string]any) {
 			manifest.Map(c, "spec", "tracing")["samplingRate"] = "0"
 		}, "samplingRate"},
+		{"Liberty's spans off", "Deployment", "task-service", func(c map[string]any) {
+			setEnv(c, "OTEL_SDK_DISABLED", "true")
+		}, "OTEL_SDK_DISABLED"},
+		{"Liberty's spans elsewhere", "StatefulSet", "realtime-service", func(c map[string]any) {
+			setEnv(c, "OTEL_EXPORTER_OTLP_ENDPOINT", "http://jaeger.tracing:4317")
+		}, "OTEL_EXPORTER_OTLP_ENDPOINT"},
+		{"Liberty sampling at another rate", "Deployment", "notification-service", func(c map[string]any) {
+			setEnv(c, "OTEL_TRACES_SAMPLER_ARG", "1")
+		}, "OTEL_TRACES_SAMPLER_ARG"},
+		{"Liberty's spans under another name", "Deployment", "recurring-service", func(c map[string]any) {
+			setEnv(c, "OTEL_SERVICE_NAME", "service")
+		}, "OTEL_SERVICE_NAME"},
 		{"two endpoints", "Configuration", "realtime-service", func(c map[string]any) {
 			manifest.Map(c, "spec", "tracing", "otel")["endpointAddress"] = "jaeger.tracing:4317"
 		}, "2 otel endpoints"},
@@ -194,5 +242,15 @@ func TestObservabilityRulesFailOnBrokenManifests(t *testing.T) {
 				t.Errorf("want a problem with %q, got:\n  %s", c.want, strings.Join(problems, "\n  "))
 			}
 		})
+	}
+}
+
+// setEnv sets the value of a variable of a workload's first container (the service's).
+func setEnv(workload map[string]any, name, value string) {
+	container := manifest.List(workload, "spec", "template", "spec", "containers")[0]
+	for _, e := range manifest.List(container, "env") {
+		if manifest.String(e, "name") == name {
+			e.(map[string]any)["value"] = value
+		}
 	}
 }

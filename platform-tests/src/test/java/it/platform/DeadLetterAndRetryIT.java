@@ -2,6 +2,7 @@ package it.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.support.SampleEvents;
@@ -10,6 +11,7 @@ import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -37,14 +39,25 @@ class DeadLetterAndRetryIT {
         .statusCode();
   }
 
+  /**
+   * Also: each subscriber says so in its log, a JSON record (messages.log, as the containers'
+   * console) that carries the event's trace id: the operator who reads the warning finds the trace
+   * of the change that made the event (dapr-client EventSpans and TraceLogFields).
+   */
   @Test
   void anEventItsSubscribersDropArrivesOnTheDeadLetterTopic() {
     String user = "dlq-" + UUID.randomUUID();
+    String traceId = UUID.randomUUID().toString().replace("-", "");
+    String traceParent = "00-" + traceId + "-00f067aa0ba902b7-01";
     JsonObject broken =
-        SampleEvents.event(
-            "com.todo.task.created.v1",
-            user,
-            Json.createObjectBuilder().add("id", "no task").build());
+        Json.createObjectBuilder(
+                SampleEvents.event(
+                    "com.todo.task.created.v1",
+                    user,
+                    Json.createObjectBuilder().add("id", "no task").build()))
+            .add("traceparent", traceParent)
+            .add("traceid", traceParent) // Dapr's copy: without it the sidecar puts its own
+            .build();
     String id = broken.getString("id");
     try (KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {
       assertEquals(204, publish(broken));
@@ -54,6 +67,32 @@ class DeadLetterAndRetryIT {
               Duration.ofSeconds(60),
               seen -> seen.stream().filter(r -> r.value().contains("\"" + id + "\"")).count() >= 3);
       assertEquals(3, records.stream().filter(r -> r.value().contains("\"" + id + "\"")).count());
+    }
+    for (String service :
+        List.of("notification-service", "recurring-service", "realtime-service")) {
+      JsonObject warning =
+          Platform.await(
+              Duration.ofSeconds(10),
+              service + " logging the dead-lettered event",
+              () ->
+                  messagesLog(service)
+                      .filter(r -> r.getString("message", "").contains(id))
+                      .findFirst());
+      assertEquals("WARNING", warning.getString("loglevel"), service + ": " + warning);
+      assertEquals(traceId, warning.getString("ext_traceId", ""), service + ": " + warning);
+      assertNotEquals("00f067aa0ba902b7", warning.getString("ext_spanId", ""), "its own span");
+    }
+  }
+
+  /** The JSON records of a service's messages.log. */
+  private static java.util.stream.Stream<JsonObject> messagesLog(String service) {
+    Path log = Platform.DEV.resolve("liberty/servers/" + service + "/logs/messages.log");
+    try {
+      return Files.readAllLines(log).stream()
+          .filter(l -> l.startsWith("{") && l.endsWith("}")) // not one being written
+          .map(Platform::json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

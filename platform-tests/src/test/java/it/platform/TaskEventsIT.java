@@ -1,6 +1,7 @@
 package it.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,12 +132,22 @@ class TaskEventsIT {
 
       var records = topic.poll(Duration.ofSeconds(30), seen -> eventsOf(seen, id).size() >= 2);
       List<JsonObject> events = eventsOf(records, id);
-      assertEquals(trace, events.get(0).getString("traceparent"), "on Kafka: " + events.get(0));
-      assertNotEquals(
-          trace.toUpperCase(), events.get(1).getString("traceparent", ""), "not carried");
+      // task-service's span of the request (mpTelemetry), a child of the caller's: same trace,
+      // same sampling decision, its own span id
+      String carried = events.get(0).getString("traceparent", "");
+      String[] caller = trace.split("-");
+      String[] event = carried.split("-");
+      assertEquals(4, event.length, "on Kafka: " + events.get(0));
+      assertEquals(caller[1], event[1], "the caller's trace, on Kafka: " + events.get(0));
+      assertEquals(caller[3], event[3], "the caller's sampling decision: " + carried);
+      assertNotEquals(caller[2], event[2], "task-service's own span: " + carried);
+      assertEquals(carried, events.get(0).getString("traceid"), "Dapr's copy, so it keeps it");
+      assertFalse(
+          events.get(1).getString("traceparent", "").contains(caller[1]),
+          "a malformed one is not carried (a trace of task-service's own): " + events.get(1));
       JsonObject frame = client.next();
       assertEquals(events.get(0).getString("id"), frame.getString("id"));
-      assertEquals(trace, frame.getString("traceparent"), "in the frame: " + frame);
+      assertEquals(carried, frame.getString("traceparent"), "in the frame: " + frame);
     }
   }
 }

@@ -178,7 +178,7 @@ final class Delivery {
         park(i, user, false);
         continue;
       }
-      HandlerResult result = HandlerResult.of(handler, event);
+      HandlerResult result = HandlerResult.of(handler, event, route);
       Outcome outcome = result.outcome();
       String failure = result.failure();
       switch (outcome) {

@@ -10,7 +10,12 @@ import com.todo.events.CloudEvent;
  */
 record HandlerResult(Outcome outcome, String failure) {
 
-  static HandlerResult of(EventHandler handler, CloudEvent event) {
+  /** The handler's answer for {@code event}, delivered on {@code route}, handled in its trace. */
+  static HandlerResult of(EventHandler handler, CloudEvent event, String route) {
+    return EventSpans.within(event, route, () -> of(handler, event));
+  }
+
+  private static HandlerResult of(EventHandler handler, CloudEvent event) {
     try {
       Outcome outcome = handler.handle(event);
       return new HandlerResult(

@@ -127,7 +127,17 @@ public class InboundEvents {
     if (!keys.isEmpty()) handleAndRemember(delivery, keys, handler);
     else deadLetter(delivery);
     for (Delivery.Dropped d : delivery.dropped()) {
-      deadLetters.dropped(delivery.route(), d.topic(), d.id(), d.type(), d.reason(), d.detail());
+      // in the event's trace: the warning leads to the change that made the event
+      EventSpans.within(
+          d.event(),
+          d.id(),
+          d.type(),
+          delivery.route(),
+          () -> {
+            deadLetters.dropped(
+                delivery.route(), d.topic(), d.id(), d.type(), d.reason(), d.detail());
+            return null;
+          });
     }
     return delivery.statuses();
   }

@@ -123,7 +123,7 @@ public class ParkedRetries {
         continue;
       }
       CloudEvent event = CloudEvent.fromJson(eventJson);
-      HandlerResult result = HandlerResult.of(handler, event);
+      HandlerResult result = HandlerResult.of(handler, event, route);
       Outcome outcome = result.outcome();
       String failure = result.failure();
       if (outcome == Outcome.RETRY && attempts + 1 < deliveryAttempts) {
@@ -146,7 +146,13 @@ public class ParkedRetries {
         DeadLetterReason reason =
             outcome == Outcome.DROP ? DeadLetterReason.HANDLER : DeadLetterReason.RETRIES_EXHAUSTED;
         deadLetter(q.topic(), user, eventJson);
-        deadLetters.dropped(route, q.topic(), event.id(), event.type(), reason, failure);
+        EventSpans.within(
+            event,
+            route,
+            () -> {
+              deadLetters.dropped(route, q.topic(), event.id(), event.type(), reason, failure);
+              return null;
+            });
       } else {
         LOG.info(() -> "parked event " + event.id() + " on " + route + " handled");
       }

@@ -3,11 +3,11 @@ package com.todo.task.application;
 import java.util.Optional;
 
 /**
- * The trace context of the change being made: the W3C {@code traceparent} of the request that asked
- * for it, when the caller (a client, the ingress, a sidecar) sent a valid one. Its events carry it
- * ({@code traceparent}, docs/events.md), so that a change is one trace from the request through
- * Kafka to every consumer and WebSocket frame. task-service does not start traces of its own: the
- * caller's sampling decision stands.
+ * The trace context of the change being made, as a W3C {@code traceparent}: the span of the request
+ * that asked for it, a child of the caller's (a client's, the ingress's, a sidecar's). Its events
+ * carry it ({@code traceparent}, docs/events.md), so that a change is one trace from the request
+ * through Kafka to every consumer and WebSocket frame. Sampling follows the caller's decision
+ * (parent-based, gitops/README.md "Observability").
  */
 public interface TraceContext {
 

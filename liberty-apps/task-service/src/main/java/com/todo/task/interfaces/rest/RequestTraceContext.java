@@ -1,5 +1,6 @@
 package com.todo.task.interfaces.rest;
 
+import com.todo.dapr.CurrentSpan;
 import com.todo.events.CloudEvent;
 import com.todo.task.application.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,8 +10,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 
 /**
- * The {@code traceparent} header of the current HTTP request, if it is a valid W3C one of version
- * 00; anything else (absent, malformed, another version) is no trace context, never an error.
+ * The trace context of the current request: the span mpTelemetry made for it (a child of the
+ * caller's {@code traceparent}, or a trace of its own), so that consumers' spans hang below
+ * task-service's; without one (the OpenTelemetry SDK disabled) the request's {@code traceparent}
+ * header if it is a valid W3C one of version 00. Anything else (absent, malformed, another version)
+ * is no trace context, never an error.
  */
 @ApplicationScoped
 public class RequestTraceContext implements TraceContext {
@@ -19,6 +23,8 @@ public class RequestTraceContext implements TraceContext {
 
   @Override
   public Optional<String> traceParent() {
+    Optional<String> span = CurrentSpan.get().map(CurrentSpan::traceParent);
+    if (span.isPresent()) return span;
     try {
       String header = request.getHeader("traceparent");
       return CloudEvent.isTraceParent(header) ? Optional.of(header) : Optional.empty();
