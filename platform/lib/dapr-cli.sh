@@ -49,7 +49,8 @@ command -v go >/dev/null || {
   exit 1
 }
 
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}" GOFLAGS="-mod=readonly"
+# GOGC=400: less of the compiler's time in its collector (dapr-runtime.sh)
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}" GOFLAGS="-mod=readonly" GOGC="${GOGC:-400}"
 mkdir -p "$CACHE.tmp"
 trap 'rm -rf "$CACHE.tmp"' EXIT
 start=$(date +%s)

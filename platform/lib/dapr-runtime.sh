@@ -39,7 +39,9 @@ command -v go >/dev/null || {
   exit 1
 }
 
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}" GOFLAGS="-mod=readonly"
+# GOGC=400: the compiler collects less often; measured on this machine (2 cores, fresh build
+# cache): the scheduler in 217 s instead of 250 s, 18 % less CPU, about the same peak memory.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}" GOFLAGS="-mod=readonly" GOGC="${GOGC:-400}"
 mod_dir="$(cd "$ROOT/platform/dapr-runtime" && go mod download -json "github.com/dapr/dapr@v$DAPR_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
 [ -d "$mod_dir" ] || { log "could not download github.com/dapr/dapr@v$DAPR_VERSION"; exit 1; }
 
@@ -62,11 +64,14 @@ mkdir -p "$CACHE.tmp"
 trap 'rm -rf "$work" "$CACHE.tmp"' EXIT
 start=$(date +%s)
 log "building daprd and scheduler $DAPR_VERSION from the Go module (first time only, several minutes)..."
+# Both in one go build, so that the scheduler's own packages (etcd) compile while daprd links.
+# The stablecomponents tag selects daprd's components only (cmd/daprd/components): the scheduler
+# builds from the same packages with or without it (seen: the same size; only the build info,
+# which records the tag, differs).
 (
   cd "$work"
-  go build -trimpath -tags stablecomponents -ldflags "$ldflags" \
-    -o "$CACHE.tmp/daprd" github.com/dapr/dapr/cmd/daprd
-  go build -trimpath -ldflags "$ldflags" -o "$CACHE.tmp/scheduler" github.com/dapr/dapr/cmd/scheduler
+  go build -trimpath -tags stablecomponents -ldflags "$ldflags" -o "$CACHE.tmp/" \
+    github.com/dapr/dapr/cmd/daprd github.com/dapr/dapr/cmd/scheduler
 ) >&2
 got="$(version_of "$CACHE.tmp/daprd")"
 [ "$got" = "$DAPR_VERSION" ] || { log "built daprd reports version '$got', expected $DAPR_VERSION"; exit 1; }

@@ -50,8 +50,9 @@ no_skipped_tests() {
 mkdir -p "$DEV/logs"
 go_builds_log="$DEV/logs/go-builds.log"
 # (a session of its own, so that the end of this script can stop all of it)
+# (GOGC=400 for kustomize and actionlint too: dapr-runtime.sh)
 # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
-setsid bash -c '"$1/platform/lib/dapr-runtime.sh" >/dev/null &&
+GOGC="${GOGC:-400}" setsid bash -c '"$1/platform/lib/dapr-runtime.sh" >/dev/null &&
   nice -n 19 "$1/platform/lib/dapr-cli.sh" >"$2/dapr-cli.dir" &&
   { [ ! -x "$1/tools/manifests/check.sh" ] || nice -n 19 "$1/tools/manifests/check.sh" --tools; } &&
   { [ ! -x "$1/tools/ci/check.sh" ] || nice -n 19 "$1/tools/ci/check.sh" --tools; }' _ "$ROOT" "$DEV" \
