@@ -38,6 +38,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -45,9 +46,11 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * WebSocket client (and a raw socket for a client that reads nothing), against the running
  * platform: the events come from task-service and notification-service through Kafka and the
  * sidecars.
+ *
+ * <p>Each test has a user of its own and runs beside the other tests that leave the platform as it
+ * is (the platform lock READ, {@link PlatformLock}), but for those that stop realtime-service or
+ * load it on purpose: they run alone (READ_WRITE). The methods hold the lock, not the class.
  */
-@ResourceLock(
-    PlatformLock.PLATFORM) // alone: stops realtime-service; has it close many clients at once
 class RealtimeIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -235,6 +238,7 @@ class RealtimeIT {
   // --- authentication --------------------------------------------------------------------
 
   @Test
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void anUpgradeWithoutAValidTokenIsRefusedWith401() throws Exception {
     String user = newUser("auth");
     String good = new TaskApi(user).token();
@@ -269,6 +273,7 @@ class RealtimeIT {
   }
 
   @Test
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void aClientAuthenticatedByHeaderOrSubprotocolGetsEachEventAsOnKafka() throws Exception {
     TaskApi api = new TaskApi(newUser("auth"));
     try (KafkaTopic topic = new KafkaTopic("task-events");
@@ -293,6 +298,7 @@ class RealtimeIT {
   }
 
   @Test
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void theConnectionIsClosedWhenItsTokenExpires() throws Exception {
     String user = newUser("expiry");
     try (Client c = connect(token(user, Instant.now().plusSeconds(2)), null)) {
@@ -304,6 +310,7 @@ class RealtimeIT {
   // --- each user's own events, in order ------------------------------------------------
 
   @Test
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void twoUsersEachSeeOnlyTheirOwnEventsInCommitOrder() throws Exception {
     TaskApi ann = new TaskApi(newUser("ann"));
     TaskApi bob = new TaskApi(newUser("bob"));
@@ -328,6 +335,7 @@ class RealtimeIT {
   // --- resume --------------------------------------------------------------------------
 
   @Test
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void aClientResumingAfterItsLastEventGetsExactlyWhatItMissedThenLive() throws Exception {
     TaskApi api = new TaskApi(newUser("resume"));
     String last = idOfAChangeSeenLive(api, "before");
@@ -356,6 +364,9 @@ class RealtimeIT {
   }
 
   @Test
+  @ResourceLock(
+      value = PlatformLock.PLATFORM,
+      mode = ResourceAccessMode.READ_WRITE) // alone: stops realtime-service
   void aRestartOfTheServiceLosesNothingAClientResumesFrom() throws Exception {
     TaskApi api = new TaskApi(newUser("restart"));
     String last = idOfAChangeSeenLive(api, "before the restart");
@@ -377,6 +388,7 @@ class RealtimeIT {
   }
 
   @Test
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void clientsResumingWhileEventsAreBeingLoggedGetEachOnceInOrderAndNoResync() throws Exception {
     TaskApi api = new TaskApi(newUser("resume-racing"));
     String first = idOfAChangeSeenLive(api, "before");
@@ -415,6 +427,7 @@ class RealtimeIT {
   }
 
   @Test
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void anUnknownAfterGetsTheResyncFrameFirst() {
     TaskApi api = new TaskApi(newUser("resync"));
     String unknown = UUID.randomUUID().toString();
@@ -430,6 +443,7 @@ class RealtimeIT {
   // --- offline reminders ------------------------------------------------------------------
 
   @Test
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
   void aReminderFiredWhileOfflineArrivesOnConnectAndOneAckPublishesOneDelivered() throws Exception {
     TaskApi api = new TaskApi(newUser("offline"));
     try (KafkaTopic reminders = new KafkaTopic("reminder-events")) {
@@ -488,6 +502,9 @@ class RealtimeIT {
   // --- a client that reads nothing ------------------------------------------------------
 
   @Test
+  @ResourceLock(
+      value = PlatformLock.PLATFORM,
+      mode = ResourceAccessMode.READ_WRITE) // alone: fills a send queue, and times the others
   void aClientThatReadsNothingIsClosedWith1013WithoutSlowingTheOthers() throws Exception {
     TaskApi api = new TaskApi(newUser("slow"));
     String big = "x".repeat(9_900);
@@ -536,6 +553,10 @@ class RealtimeIT {
   }
 
   @Test
+  @ResourceLock(
+      value = PlatformLock.PLATFORM,
+      mode =
+          ResourceAccessMode.READ_WRITE) // alone: has realtime-service close many clients at once
   void manySilentClientsClosedAtOnceDoNotStopTheServiceAnswering() throws Exception {
     // Liberty's Session.close waits up to 3 s for a client that sends nothing; 64 such closes on
     // the executor that serves requests held its threads, and the sidecar's health checks and
