@@ -3,7 +3,7 @@
 #  1. unit tests of every module (Maven Surefire)
 #  2. the platform (started here unless it already runs), then
 #  3. Arquillian tests of each service on Liberty and the platform tests (Maven Failsafe),
-#     against the real daprd, scheduler, Kafka, Redis and PostgreSQL, then MultiAppRunIT
+#     against the real daprd, scheduler, Kafka, Redis and PostgreSQL
 #  4. the platform is stopped again if this script started it
 #  5. Kubernetes manifests rendered and validated offline; GitHub workflows linted (last: on a
 #     fresh machine their tools are built in the background during 3)
@@ -45,15 +45,16 @@ no_skipped_tests() {
 # checks, and actionlint are built from their Go modules once, then cached. On a fresh machine that
 # is about 5, 9, 4 and 1 minutes of compiling on 2 cores, so they start in the background now:
 # daprd while the unit tests run (./dev up waits for it), then the others at the lowest priority,
-# on the CPU the platform tests leave idle. The steps that need them run after the platform tests:
-# MultiAppRunIT (it finds the CLI in DAPR_CLI_DIR), the manifests, the workflows.
+# on the CPU the platform tests leave idle. What needs them waits for them: MultiAppRunIT (through
+# platform/lib/dapr-cli.sh, before it takes the platform lock), the manifests and the workflows
+# (after the platform tests).
 mkdir -p "$DEV/logs"
 go_builds_log="$DEV/logs/go-builds.log"
 # (a session of its own, so that the end of this script can stop all of it)
 # (GOGC=400 for kustomize and actionlint too: dapr-runtime.sh)
 # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
 GOGC="${GOGC:-400}" setsid bash -c '"$1/platform/lib/dapr-runtime.sh" >/dev/null &&
-  nice -n 19 "$1/platform/lib/dapr-cli.sh" >"$2/dapr-cli.dir" &&
+  nice -n 19 "$1/platform/lib/dapr-cli.sh" >/dev/null &&
   { [ ! -x "$1/tools/manifests/check.sh" ] || nice -n 19 "$1/tools/manifests/check.sh" --tools; } &&
   { [ ! -x "$1/tools/ci/check.sh" ] || nice -n 19 "$1/tools/ci/check.sh" --tools; }' _ "$ROOT" "$DEV" \
   </dev/null >/dev/null 2>"$go_builds_log" &
@@ -64,7 +65,6 @@ go_builds_done() {
     tail -n 20 "$go_builds_log" >&2
     return 1
   fi
-  DAPR_CLI_DIR="$(cat "$DEV/dapr-cli.dir")" && [ -x "$DAPR_CLI_DIR/dapr" ] && export DAPR_CLI_DIR
 }
 
 # shellcheck source=platform/lib/components.sh
@@ -89,12 +89,9 @@ else
   export DEV_DIR="$DEV" REPO_ROOT="$ROOT" DAPRD
   stamp="$(mktemp)"
   step "browser for WebPageIT (Debian's chromium and chromium-driver)" ensure_chromium
-  step "Arquillian and platform tests but MultiAppRunIT (mvn verify)" "${MVN[@]}" verify \
-    -DskipUnitTests=true -DskipITs=false -Dplatform.skip=false \
-    '-Dplatform.exclude=**/MultiAppRunIT.java'
+  step "Arquillian and platform tests (mvn verify)" "${MVN[@]}" verify \
+    -DskipUnitTests=true -DskipITs=false -Dplatform.skip=false
   step "Dapr CLI, kustomize, actionlint (built in the background)" go_builds_done
-  step "MultiAppRunIT (mvn verify)" "${MVN[@]}" verify -pl platform-tests \
-    -DskipUnitTests=true -DskipITs=false -Dplatform.skip=false -Dit.test=MultiAppRunIT
   step "no Arquillian or platform test skipped itself" no_skipped_tests "$stamp"
   rm -f "$stamp"
 fi

@@ -33,7 +33,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -46,14 +48,25 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * the CLI's process group) ends it all; ./dev's services and sidecars are started again at the end,
  * whatever happened.
  */
-@ResourceLock(
-    PlatformLock
-        .PLATFORM) // alone: stops ./dev's services and sidecars, runs them with the Dapr CLI
 class MultiAppRunIT {
 
+  private static Path cli;
+
+  /**
+   * The Dapr CLI, before the platform lock is taken: on a fresh machine ./dev test builds it in the
+   * background while the other platform tests run, and this waits for that build (dapr-cli.sh) with
+   * the platform free for them.
+   */
+  @BeforeAll
+  static void theDaprCli() {
+    cli = cliDirectory();
+  }
+
   @Test
+  @ResourceLock(
+      value = PlatformLock.PLATFORM,
+      mode = ResourceAccessMode.READ_WRITE) // alone: stops ./dev's services and sidecars
   void daprRunFileRunsTheFourServicesWithTheirSidecars() {
-    Path cli = cliDirectory();
     // POD_NAME: the sidecars inherit the CLI's environment; realtime-service's broadcast pub/sub
     // names its consumer group after it (dapr.yaml)
     Map<String, String> env =
@@ -227,7 +240,10 @@ class MultiAppRunIT {
     LocalProcess.runEveryStep(steps, failure, "restoring ./dev's services");
   }
 
-  /** The CLI that ./dev test prepared (DAPR_CLI_DIR), else platform/lib/dapr-cli.sh's. */
+  /**
+   * The CLI in DAPR_CLI_DIR when set, else platform/lib/dapr-cli.sh's (which waits for a build in
+   * progress).
+   */
   private static Path cliDirectory() {
     String prepared = System.getenv("DAPR_CLI_DIR");
     if (prepared != null && !prepared.isBlank()) return Path.of(prepared);
