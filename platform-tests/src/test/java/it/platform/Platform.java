@@ -158,6 +158,21 @@ final class Platform {
     return ServiceUnderTest.json(body);
   }
 
+  /** A new W3C {@code traceparent} (version 00, sampled), as a caller's tracer would send it. */
+  static String newTraceParent() {
+    return "00-"
+        + java.util.UUID.randomUUID().toString().replace("-", "")
+        + "-"
+        + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+        + "-01";
+  }
+
+  /** The trace id of an event's {@code traceparent}, "" when it has none. */
+  static String traceIdOf(JsonObject event) {
+    String[] parts = event.getString("traceparent", "").split("-");
+    return parts.length == 4 ? parts[1] : "";
+  }
+
   /** Runs {@code ./dev args...} and fails the test when it fails. */
   static void dev(String... args) {
     devWithEnv(java.util.Map.of(), args);

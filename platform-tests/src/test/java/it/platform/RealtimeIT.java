@@ -1,6 +1,7 @@
 package it.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -479,6 +480,18 @@ class RealtimeIT {
                 Duration.ofSeconds(20),
                 s -> s.stream().anyMatch(r -> isOf(r, "delivered", reminderId)));
         assertTrue(seen.stream().anyMatch(r -> isOf(r, "delivered", reminderId)), "delivered");
+        JsonObject delivered =
+            seen.stream()
+                .filter(r -> isOf(r, "delivered", reminderId))
+                .map(r -> Platform.json(r.value()))
+                .findFirst()
+                .orElseThrow();
+        JsonObject triggered = Platform.json(fired.value());
+        assertFalse(Platform.traceIdOf(triggered).isEmpty(), "the firing's trace: " + triggered);
+        assertEquals(
+            Platform.traceIdOf(triggered),
+            Platform.traceIdOf(delivered),
+            "the ack in the firing's trace: " + delivered);
         var settled = reminders.poll(Duration.ofSeconds(3), s -> false);
         assertEquals(
             1, settled.stream().filter(r -> isOf(r, "delivered", reminderId)).count(), "once");

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -164,6 +165,55 @@ class RecurringIT {
         assertEquals(api.user, r.key(), "partition key: the user");
       }
     }
+  }
+
+  /**
+   * The completion's trace (the caller's traceparent) reaches the next occurrence:
+   * recurring-service handles the completed event in its trace, has task-service create the
+   * occurrence in it (service invocation through both sidecars), and publishes its own event in it.
+   */
+  @Test
+  void theNextOccurrenceAndItsEventsAreInTheTraceOfTheCompletion() {
+    try (KafkaTopic tasksTopic = new KafkaTopic("task-events");
+        KafkaTopic recurringTopic = new KafkaTopic("recurring-events")) {
+      String seriesId = recurring("FREQ=WEEKLY", FAR, "").getString("id");
+      String trace = Platform.newTraceParent();
+      HttpResponse<String> done =
+          api.call("POST", "/tasks/" + seriesId + "/complete", null, Map.of("traceparent", trace));
+      assertEquals(200, done.statusCode(), done.body());
+      String traceId = trace.split("-")[1];
+
+      String second = awaitOccurrence(seriesId, 2, Duration.ofSeconds(30)).getString("id");
+      JsonObject created =
+          tasksTopic.poll(Duration.ofSeconds(30), s -> createdOf(s, second).isPresent()).stream()
+              .map(r -> Platform.json(r.value()))
+              .filter(e -> isCreated(e, second))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no task.created of occurrence 2"));
+      assertEquals(traceId, Platform.traceIdOf(created), "the occurrence's event: " + created);
+      List<JsonObject> generated =
+          events(
+              recurringTopic.poll(
+                  Duration.ofSeconds(30), s -> !events(s, seriesId, GENERATED).isEmpty()),
+              seriesId,
+              GENERATED);
+      assertEquals(1, generated.size());
+      assertEquals(
+          traceId, Platform.traceIdOf(generated.get(0)), "recurring-service's event: " + generated);
+    }
+  }
+
+  private static boolean isCreated(JsonObject event, String taskId) {
+    return "com.todo.task.created.v1".equals(event.getString("type"))
+        && taskId.equals(event.getJsonObject("data").getString("id", ""));
+  }
+
+  private static Optional<JsonObject> createdOf(
+      List<ConsumerRecord<String, String>> seen, String taskId) {
+    return seen.stream()
+        .map(r -> Platform.json(r.value()))
+        .filter(e -> isCreated(e, taskId))
+        .findFirst();
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,31 @@ class RemindersIT {
               .body();
       assertTrue(metrics.contains("dapr_http_server_request_count"), "HTTP metrics are on");
       assertFalse(metrics.contains(id), "a metric labelled with the job of reminder " + id);
+    }
+  }
+
+  /**
+   * A reminder is scheduled in the trace of the change that asked for it (the caller's
+   * traceparent): notification-service handles the task event in its trace and publishes in it.
+   */
+  @Test
+  @Execution(ExecutionMode.CONCURRENT)
+  @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
+  void theScheduledEventIsInTheTraceOfTheChangeThatAskedForIt() {
+    try (KafkaTopic events = new KafkaTopic("reminder-events")) {
+      String trace = Platform.newTraceParent();
+      HttpResponse<String> created =
+          api.call(
+              "POST",
+              "/tasks",
+              "{\"title\":\"Pay rent\",\"dueAt\":\""
+                  + inSeconds(86_400)
+                  + "\",\"reminders\":[{\"before\":\"PT1H\"}]}",
+              Map.of("traceparent", trace));
+      assertEquals(201, created.statusCode(), created.body());
+      String id = reminderId(Platform.json(created.body()), 0);
+      JsonObject scheduled = awaitEvents(events, id, SCHEDULED, Duration.ofSeconds(30)).get(0);
+      assertEquals(trace.split("-")[1], Platform.traceIdOf(scheduled), "on Kafka: " + scheduled);
     }
   }
 

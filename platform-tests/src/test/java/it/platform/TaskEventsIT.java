@@ -110,12 +110,7 @@ class TaskEventsIT {
   @Test
   void theEventsOfARequestCarryItsTraceContextToKafkaAndToTheWebSocketFrame() {
     TaskApi api = new TaskApi("events-traced-" + UUID.randomUUID());
-    String trace =
-        "00-"
-            + UUID.randomUUID().toString().replace("-", "")
-            + "-"
-            + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
-            + "-01";
+    String trace = Platform.newTraceParent();
     try (KafkaTopic topic = new KafkaTopic("task-events");
         RealtimeIT.Client client = RealtimeIT.connect(api.token(), null)) {
       var created =

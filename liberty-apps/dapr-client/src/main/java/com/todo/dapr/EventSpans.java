@@ -37,6 +37,29 @@ public final class EventSpans {
     return within(event.traceParent(), event.id(), event.type(), route, work);
   }
 
+  /**
+   * As {@link #within(CloudEvent, String, Supplier)}, for work a handler does for {@code event}
+   * outside {@link EventHandler#handle} (in {@link EventHandler#prepare}, on a thread of its own):
+   * the route is the event's topic's.
+   */
+  public static <T> T within(CloudEvent event, Supplier<T> work) {
+    return within(event, "/events/" + Delivery.topicOf("", event.type()), work);
+  }
+
+  /**
+   * Runs {@code work}, which sends {@code event} on to {@code destination} (e.g. a user's WebSocket
+   * connections), in the event's trace: a PRODUCER span {@code "<destination> send"} whose parent
+   * is the event's {@code traceparent}. Without a valid one, or where the API is not visible, the
+   * work simply runs.
+   */
+  public static void sending(CloudEvent event, String destination, Runnable work) {
+    if (!CurrentSpan.API_VISIBLE || !CloudEvent.isTraceParent(event.traceParent())) {
+      work.run();
+      return;
+    }
+    Api.sending(event, destination, work);
+  }
+
   /** As {@link #within(CloudEvent, String, Supplier)}, for an event that may not be valid. */
   public static <T> T within(
       JsonValue event, String id, String type, String route, Supplier<T> work) {
@@ -92,11 +115,32 @@ public final class EventSpans {
       return t;
     }
 
+    private static Context parentOf(String traceParent) {
+      return W3CTraceContextPropagator.getInstance()
+          .extract(Context.root(), traceParent, TRACE_PARENT);
+    }
+
+    static void sending(CloudEvent event, String destination, Runnable work) {
+      Span started =
+          tracer()
+              .spanBuilder(destination + " send")
+              .setParent(parentOf(event.traceParent()))
+              .setSpanKind(SpanKind.PRODUCER)
+              .setAttribute("messaging.operation.type", "send")
+              .setAttribute("messaging.destination.name", destination)
+              .setAttribute("messaging.message.id", event.id())
+              .setAttribute("cloudevents.event_type", event.type())
+              .startSpan();
+      try (Scope ignored = started.makeCurrent()) {
+        work.run();
+      } finally {
+        started.end();
+      }
+    }
+
     static <T> T within(
         String traceParent, String id, String type, String route, Supplier<T> work) {
-      Context parent =
-          W3CTraceContextPropagator.getInstance()
-              .extract(Context.root(), traceParent, TRACE_PARENT);
+      Context parent = parentOf(traceParent);
       String topic = Delivery.topicOf(route, String.valueOf(type));
       SpanBuilder span =
           tracer()

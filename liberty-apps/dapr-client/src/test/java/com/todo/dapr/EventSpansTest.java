@@ -11,6 +11,7 @@ import io.opentelemetry.context.Scope;
 import it.support.SampleEvents;
 import jakarta.json.Json;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,5 +76,19 @@ class EventSpansTest {
     assertEquals(
         Optional.empty(),
         EventSpans.within(Json.createValue(42), "id", "type", ROUTE, EventSpansTest::currentTrace));
+  }
+
+  @Test
+  void workOutsideADeliveryAndTheSendingOfAnEventRunInTheEventsTrace() {
+    assertEquals(
+        Optional.of(EVENT_TRACE),
+        EventSpans.within(event(TRACE_PARENT), EventSpansTest::currentTrace),
+        "a handler's work on a thread of its own");
+    AtomicReference<Optional<String>> sent = new AtomicReference<>();
+    EventSpans.sending(event(TRACE_PARENT), "websocket", () -> sent.set(currentTrace()));
+    assertEquals(Optional.of(EVENT_TRACE), sent.get(), "the push of the event to its clients");
+    EventSpans.sending(event(null), "websocket", () -> sent.set(currentTrace()));
+    assertEquals(Optional.empty(), sent.get(), "no trace to continue: the work runs as it is");
+    assertEquals(Optional.empty(), currentTrace(), "and nothing stays current afterwards");
   }
 }

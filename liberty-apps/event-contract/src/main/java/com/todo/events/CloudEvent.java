@@ -68,6 +68,23 @@ public record CloudEvent(
         id, source, type, subject, time, dataSchema, userId, sequence, data, traceParent);
   }
 
+  /**
+   * The event (as JSON) with the trace context {@code traceParent}, unless it carries a valid one
+   * already or {@code traceParent} is not a valid one (then it is returned as it is).
+   */
+  public static JsonObject withTraceParent(JsonObject event, String traceParent) {
+    if (!isTraceParent(traceParent)
+        || (event.get("traceparent") instanceof jakarta.json.JsonString t
+            && isTraceParent(t.getString()))) {
+      return event;
+    }
+    // Dapr's own copy of it too, as toJson writes it
+    return JSON.createObjectBuilder(event)
+        .add("traceparent", traceParent)
+        .add("traceid", traceParent)
+        .build();
+  }
+
   public static CloudEvent of(
       EventType type,
       String id,

@@ -70,4 +70,25 @@ class CloudEventTest {
     assertNull(CloudEvent.fromJson(json).traceParent());
     assertTrue(CloudEvent.isTraceParent(TRACE));
   }
+
+  @Test
+  void anEventStoredAsJsonGetsATraceWhenItHasNoneAndKeepsTheOneItHas() {
+    String other = "00-11111111111111111111111111111111-2222222222222222-00";
+    var traced = CloudEvent.withTraceParent(event().toJson(), TRACE);
+    assertEquals(TRACE, traced.getString("traceparent"));
+    assertEquals(TRACE, traced.getString("traceid"), "or the sidecar sets its own");
+    assertEquals(TRACE, CloudEvent.fromJson(traced).traceParent());
+    assertEquals(
+        TRACE,
+        CloudEvent.withTraceParent(traced, other).getString("traceparent"),
+        "the trace it was made in stays");
+    var untraced = event().toJson();
+    assertEquals(untraced, CloudEvent.withTraceParent(untraced, null), "none to give");
+    assertEquals(untraced, CloudEvent.withTraceParent(untraced, "00-bad"), "an invalid one");
+    var badlyTraced = JSON.createObjectBuilder(untraced).add("traceparent", "x").build();
+    assertEquals(
+        TRACE,
+        CloudEvent.withTraceParent(badlyTraced, TRACE).getString("traceparent"),
+        "an invalid one it carries is replaced");
+  }
 }

@@ -1,5 +1,6 @@
 package com.todo.notification.application;
 
+import com.todo.dapr.CurrentSpan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,10 @@ final class GroupCommit<T> {
   static final class Pending<T> {
     private final T item;
     private final Thread waiter = Thread.currentThread();
+
+    /** The trace of the request that submitted it (the leader's thread handles it in its own). */
+    private final String traceParent = CurrentSpan.get().map(CurrentSpan::traceParent).orElse(null);
+
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     private Pending(T item) {
@@ -40,6 +45,11 @@ final class GroupCommit<T> {
 
     T item() {
       return item;
+    }
+
+    /** The submitter's span as a W3C {@code traceparent}, null when there was none. */
+    String traceParent() {
+      return traceParent;
     }
 
     /** Handling this item failed: its caller throws {@code e}. */

@@ -2,6 +2,7 @@ package com.todo.notification.application;
 
 import static com.todo.events.Jsonp.JSON;
 
+import com.todo.dapr.CurrentSpan;
 import com.todo.dapr.DaprSidecar;
 import com.todo.dapr.SequenceGuard;
 import com.todo.events.CloudEvent;
@@ -303,7 +304,9 @@ public class ReminderService {
       }
       if (any) changed.put(task.getKey(), t);
     }
-    Written written = publishThenWrite(changed, read);
+    // each task's events in the trace of (the first of) its firings' job callbacks
+    Written written =
+        publishThenWrite(changed, read, taskId -> byTask.get(taskId).get(0).traceParent());
     for (String taskId : written.unpublished()) {
       RuntimeException e =
           new IllegalStateException(
@@ -318,7 +321,7 @@ public class ReminderService {
         String taskId = TaskReminders.fromJson(u.state()).taskId();
         for (Pending<JsonObject> f : byTask.get(taskId)) {
           try {
-            fireAlone(f.item());
+            fireAlone(f.item(), f.traceParent());
           } catch (RuntimeException e) {
             f.fail(e);
           }
@@ -360,9 +363,11 @@ public class ReminderService {
    * records them, so that a failure in between publishes them again with the same ids.
    */
   private Written publishThenWrite(
-      Map<String, TaskReminders> changed, Map<String, SequenceGuard.Versioned> read) {
+      Map<String, TaskReminders> changed,
+      Map<String, SequenceGuard.Versioned> read,
+      java.util.function.UnaryOperator<String> traceOf) {
     List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
-    for (TaskReminders t : changed.values()) addEntries(t, entries);
+    for (var c : changed.entrySet()) addEntries(c.getValue(), entries, traceOf.apply(c.getKey()));
     Set<String> failed = sidecar.publishBulk(Topic.REMINDER_EVENTS, entries);
     List<SequenceGuard.Update> updates = new ArrayList<>();
     Set<String> unpublished = new LinkedHashSet<>();
@@ -419,8 +424,11 @@ public class ReminderService {
     return Instant.parse(f.item().getString("fireAt"));
   }
 
-  /** One firing on its own, its task's lock held: read, publish, write. */
-  private void fireAlone(JsonObject job) {
+  /**
+   * One firing on its own, its task's lock held: read, publish (in the trace {@code traceParent}),
+   * write.
+   */
+  private void fireAlone(JsonObject job, String traceParent) {
     String taskId = job.getString("taskId");
     String reminderId = job.getString("reminderId");
     Instant fireAt = Instant.parse(job.getString("fireAt"));
@@ -432,7 +440,7 @@ public class ReminderService {
             state -> {
               TaskReminders t = TaskReminders.fromJson(state);
               if (!t.fire(reminderId, fireAt, now)) return null;
-              publish(t);
+              publish(t, traceParent);
               return t.toJson();
             });
     if (written.isEmpty()) {
@@ -490,7 +498,8 @@ public class ReminderService {
       TaskReminders t = TaskReminders.fromJson(v.applied().state());
       if (undelivered(t, now)) changed.put(taskId, t);
     }
-    Written written = publishThenWrite(changed, read);
+    String trace = currentTrace();
+    Written written = publishThenWrite(changed, read, taskId -> trace);
     if (!written.all()) {
       for (SequenceGuard.Update u : written.updates()) {
         checkDeliveries(TaskReminders.fromJson(u.state()).taskId(), now);
@@ -655,7 +664,7 @@ public class ReminderService {
   private void publishPending(String key, TaskReminders t) {
     if (t.pending().isEmpty()) return;
     List<String> published = new ArrayList<>();
-    Set<String> failed = publishBulk(t, published);
+    Set<String> failed = publishBulk(t, published, currentTrace());
     guard.update(
         key,
         state -> {
@@ -675,10 +684,10 @@ public class ReminderService {
    *
    * @throws IllegalStateException when one was not published (the caller's write is then skipped)
    */
-  private void publish(TaskReminders t) {
+  private void publish(TaskReminders t, String traceParent) {
     if (t.pending().isEmpty()) return;
     List<String> published = new ArrayList<>();
-    Set<String> failed = publishBulk(t, published);
+    Set<String> failed = publishBulk(t, published, traceParent);
     if (!failed.isEmpty()) {
       throw new IllegalStateException(
           "events " + failed + " of task " + t.taskId() + " were not published; retried");
@@ -686,10 +695,13 @@ public class ReminderService {
     t.published(published);
   }
 
-  /** Publishes {@code t}'s pending events; adds those published to {@code published}. */
-  private Set<String> publishBulk(TaskReminders t, List<String> published) {
+  /**
+   * Publishes {@code t}'s pending events (in the trace {@code traceParent}); adds those published
+   * to {@code published}.
+   */
+  private Set<String> publishBulk(TaskReminders t, List<String> published, String traceParent) {
     List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
-    addEntries(t, entries);
+    addEntries(t, entries, traceParent);
     Set<String> failed = sidecar.publishBulk(Topic.REMINDER_EVENTS, entries);
     for (DaprSidecar.BulkEntry e : entries) {
       if (!failed.contains(e.entryId())) published.add(e.entryId());
@@ -697,11 +709,21 @@ public class ReminderService {
     return failed;
   }
 
-  /** Adds {@code t}'s pending events to {@code entries}, keyed by its user. */
-  private static void addEntries(TaskReminders t, List<DaprSidecar.BulkEntry> entries) {
+  /**
+   * Adds {@code t}'s pending events to {@code entries}, keyed by its user, each in the trace {@code
+   * traceParent} (the span of the change or firing that made it; null: none, the sidecar's).
+   */
+  private static void addEntries(
+      TaskReminders t, List<DaprSidecar.BulkEntry> entries, String traceParent) {
     for (JsonObject event : t.pending()) {
-      entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), event.toString()));
+      JsonObject traced = CloudEvent.withTraceParent(event, traceParent);
+      entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), traced.toString()));
     }
+  }
+
+  /** The span of the event, job callback or request being handled, as a {@code traceparent}. */
+  private static String currentTrace() {
+    return CurrentSpan.get().map(CurrentSpan::traceParent).orElse(null);
   }
 
   /** Adds the task's reminder ids to its user's index, where they are not yet. */

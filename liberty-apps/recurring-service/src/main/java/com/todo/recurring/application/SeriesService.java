@@ -2,6 +2,7 @@ package com.todo.recurring.application;
 
 import static com.todo.events.Jsonp.JSON;
 
+import com.todo.dapr.CurrentSpan;
 import com.todo.dapr.DaprSidecar;
 import com.todo.dapr.SequenceGuard;
 import com.todo.dapr.SidecarException;
@@ -279,9 +280,12 @@ public class SeriesService {
   private void publish(Series series) {
     List<JsonObject> events = series.outbox();
     if (events.isEmpty()) return;
+    // in the trace of the event or job callback being handled (the span current here)
+    String trace = CurrentSpan.get().map(CurrentSpan::traceParent).orElse(null);
     List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
     for (JsonObject e : events) {
-      entries.add(new DaprSidecar.BulkEntry(e.getString("id"), series.userId(), e.toString()));
+      String traced = CloudEvent.withTraceParent(e, trace).toString();
+      entries.add(new DaprSidecar.BulkEntry(e.getString("id"), series.userId(), traced));
     }
     Set<String> failed = sidecar.publishBulk(Topic.RECURRING_EVENTS, entries);
     List<String> published =

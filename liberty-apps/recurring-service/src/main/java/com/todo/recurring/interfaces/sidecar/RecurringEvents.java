@@ -7,6 +7,7 @@ import static com.todo.events.EventType.TASK_REOPENED;
 import static com.todo.events.EventType.TASK_UPDATED;
 
 import com.todo.dapr.EventHandler;
+import com.todo.dapr.EventSpans;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
 import com.todo.recurring.application.SeriesService;
@@ -93,7 +94,13 @@ public class RecurringEvents implements EventHandler {
       String user = String.valueOf(e.userId());
       if (failedUsers.contains(user)) continue;
       try {
-        series.onTaskEvent(e);
+        // in the event's trace: the occurrence it creates and the events it publishes are too
+        EventSpans.within(
+            e,
+            () -> {
+              series.onTaskEvent(e);
+              return null;
+            });
         results.put(e.id(), DONE);
       } catch (RuntimeException failure) {
         results.put(e.id(), failure);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.todo.dapr.CurrentSpan;
 import com.todo.dapr.EventHandler.Outcome;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
@@ -15,7 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -37,10 +40,14 @@ class RecurringEventsTest {
       return true;
     }
 
+    /** The trace current while each event was handled, by event id. */
+    final Map<String, String> traces = new ConcurrentHashMap<>();
+
     @Override
     public void onTaskEvent(CloudEvent event) {
       String name = event.userId() + ":" + event.subject();
       calls.add(name);
+      traces.put(event.id(), CurrentSpan.get().map(CurrentSpan::traceId).orElse("none"));
       if (failing.contains(name)) throw failure;
     }
   }
@@ -117,5 +124,20 @@ class RecurringEventsTest {
     CloudEvent parked = event("ann", 7);
     assertEquals(Outcome.HANDLED, handler.handle(parked));
     assertEquals(List.of("ann:7"), calls);
+  }
+
+  @Test
+  void eachEventIsHandledInItsOwnTraceOnItsLane() {
+    String annTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String bobTrace = "0af7651916cd43dd8448eb211c80319c";
+    CloudEvent ann = event("ann", 1).withTraceParent("00-" + annTrace + "-00f067aa0ba902b7-01");
+    CloudEvent bob = event("bob", 1).withTraceParent("00-" + bobTrace + "-b7ad6b7169203331-00");
+    CloudEvent untraced = event("cy", 1);
+
+    handler.prepare(List.of(ann, bob, untraced));
+
+    assertEquals(annTrace, series.traces.get(ann.id()), "what it does for ann's event");
+    assertEquals(bobTrace, series.traces.get(bob.id()), "sampled or not, the trace carries on");
+    assertEquals("none", series.traces.get(untraced.id()));
   }
 }
