@@ -49,6 +49,23 @@ class AppTokenIT {
     }
   }
 
+  /**
+   * A service without an event handler (task-service subscribes to nothing; a service whose handler
+   * failed to load) answers an event delivered to it 503, so the sidecar delivers it again: a 404
+   * is final for the sidecar, which would drop it.
+   */
+  @Test
+  void eventsDeliveredToAServiceWithoutAHandlerAreRefusedForARetryNotDropped() {
+    String user = "no-handler-" + UUID.randomUUID();
+    JsonObject event =
+        SampleEvents.event(
+            "com.todo.task.created.v1",
+            user,
+            SampleEvents.task(UUID.randomUUID().toString(), user));
+    assertEquals(
+        503, post("task-service", "/events/task-events", event.toString(), Platform.APP_TOKEN));
+  }
+
   @Test
   void aJobCallbackRefusesCallsWithoutTheAppToken() {
     assertEquals(401, post("task-service", "/job/outbox-drain", "{}", null));

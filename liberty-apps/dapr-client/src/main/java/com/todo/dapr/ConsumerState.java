@@ -17,6 +17,9 @@ public interface ConsumerState {
   /** Writes all values in one transaction, each expiring after {@code ttlSeconds} (0 = never). */
   void saveStates(Map<String, JsonValue> values, long ttlSeconds);
 
+  /** Writes the values of every group in one transaction, each group's with its own lifetime. */
+  void saveStates(List<DaprSidecar.Writes> groups);
+
   /** One value with its ETag, or empty when the key does not exist. */
   Optional<StateEntry> getState(String key);
 

@@ -208,25 +208,55 @@ public class DaprSidecar implements ConsumerState {
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
   @Override
   public void saveStates(Map<String, JsonValue> values, long ttlSeconds) {
-    if (values.isEmpty()) return;
+    write(List.of(new Writes(values, ttlSeconds)));
+  }
+
+  /**
+   * Values to write together, each expiring after {@code ttlSeconds} (0: never): several groups of
+   * them, with different lifetimes, are written in one transaction by {@link #saveStates(List)}.
+   */
+  public record Writes(Map<String, JsonValue> values, long ttlSeconds) {}
+
+  /**
+   * As {@link #saveStates(Map, long)} for several groups of values, each with its own lifetime, in
+   * one state transaction (a key in several groups is written once, with its last group's value).
+   */
+  @Timeout(3000)
+  @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  @Override
+  public void saveStates(List<Writes> groups) {
+    write(groups);
+  }
+
+  private void write(List<Writes> groups) {
+    Map<String, JsonObject> requests = new java.util.LinkedHashMap<>();
+    for (Writes w : groups) {
+      w.values()
+          .forEach(
+              (key, value) -> {
+                JsonObjectBuilder request =
+                    JSON.createObjectBuilder().add("key", key).add("value", value);
+                if (w.ttlSeconds() > 0) {
+                  request.add(
+                      "metadata",
+                      JSON.createObjectBuilder()
+                          .add("ttlInSeconds", Long.toString(w.ttlSeconds())));
+                }
+                requests.remove(key);
+                requests.put(key, request.build());
+              });
+    }
+    if (requests.isEmpty()) return;
     JsonArrayBuilder operations = JSON.createArrayBuilder();
-    values.forEach(
-        (key, value) -> {
-          JsonObjectBuilder request =
-              JSON.createObjectBuilder().add("key", key).add("value", value);
-          if (ttlSeconds > 0) {
-            request.add(
-                "metadata",
-                JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
-          }
-          operations.add(
-              JSON.createObjectBuilder().add("operation", "upsert").add("request", request));
-        });
+    for (JsonObject request : requests.values()) {
+      operations.add(JSON.createObjectBuilder().add("operation", "upsert").add("request", request));
+    }
     String body = JSON.createObjectBuilder().add("operations", operations).build().toString();
     try (Response r = api.stateTransaction(stateStore, body)) {
-      expectSuccess(r, "write of " + values.size() + " state keys");
+      expectSuccess(r, "write of " + requests.size() + " state keys");
     } catch (ProcessingException e) {
-      throw new SidecarException("sidecar unreachable writing " + values.size() + " state keys", e);
+      throw new SidecarException(
+          "sidecar unreachable writing " + requests.size() + " state keys", e);
     }
   }
 

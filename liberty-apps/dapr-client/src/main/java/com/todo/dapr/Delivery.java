@@ -78,6 +78,12 @@ final class Delivery {
   /** The users with events parked by this delivery: their retry jobs are (re)scheduled. */
   private final Set<String> parkedUsers = new LinkedHashSet<>();
 
+  /** What a {@link StatefulEventHandler} read and asked to write; whether it was prepared. */
+  private Map<String, StateEntry> handlerRead = Map.of();
+
+  private DaprSidecar.Writes handlerWrites;
+  private boolean preparedStatefully;
+
   private java.time.Duration firstRetry = java.time.Duration.ofMillis(500);
   private Map<String, ConsumedPosition> consumed = Map.of();
 
@@ -142,6 +148,29 @@ final class Delivery {
 
   String parkedIndexKey() {
     return ParkedEvents.indexKey(consumer, route);
+  }
+
+  /** The valid events of the delivery this service handles (new or not), in order. */
+  List<CloudEvent> eventsToHandle() {
+    List<CloudEvent> events = new ArrayList<>();
+    for (Admission a : admitted) if (a.verdict() == Verdict.HANDLE) events.add(a.event());
+    return events;
+  }
+
+  /** What a {@link StatefulEventHandler} read with the inbox: its keys that exist. */
+  Delivery handlerRead(Map<String, StateEntry> read) {
+    handlerRead = read;
+    return this;
+  }
+
+  /** What a {@link StatefulEventHandler} asked to write with the progress; null when nothing. */
+  DaprSidecar.Writes handlerWrites() {
+    return handlerWrites;
+  }
+
+  /** True when a {@link StatefulEventHandler} was prepared: it is to be told of the write. */
+  boolean preparedStatefully() {
+    return preparedStatefully;
   }
 
   /**
@@ -211,7 +240,13 @@ final class Delivery {
     }
     if (events.isEmpty()) return;
     try {
-      handler.prepare(events, java.util.Collections.unmodifiableList(at));
+      if (handler instanceof StatefulEventHandler stateful) {
+        preparedStatefully = true;
+        handlerWrites =
+            stateful.prepare(events, java.util.Collections.unmodifiableList(at), handlerRead);
+      } else {
+        handler.prepare(events, java.util.Collections.unmodifiableList(at));
+      }
     } catch (RuntimeException e) {
       LOG.warning(() -> "the handler failed to prepare " + events.size() + " events: " + e);
     }

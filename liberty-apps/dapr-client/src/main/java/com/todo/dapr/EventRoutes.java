@@ -30,15 +30,28 @@ public class EventRoutes {
 
   @Inject InboundEvents inbound;
 
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(EventRoutes.class.getName());
+
   /**
-   * Unsatisfied in a service that subscribes to nothing (task-service): its routes do not exist.
+   * Unsatisfied in a service that subscribes to nothing (task-service), and in one whose handler
+   * could not be loaded (a broken build): events delivered to it are answered 503, never 404, which
+   * the sidecar takes for a final answer and drops the events (seen: a WAR with a stale dapr-client
+   * jar lost every delivery). With 503 it delivers them again once the service is fixed.
    */
   @Inject Instance<EventHandler> handler;
 
   @POST
   @Path("{route: [a-z]+-events|unhandled|[a-z-]+\\.[a-z-]+\\.v[0-9]+}")
   public Response receive(@PathParam("route") String route, String body) {
-    if (!handler.isResolvable()) return Response.status(Response.Status.NOT_FOUND).build();
+    if (!handler.isResolvable()) {
+      LOG.severe(
+          () ->
+              "events delivered on /events/"
+                  + route
+                  + " but this service has no event handler: answered 503, they come again");
+      return Response.status(Response.Status.SERVICE_UNAVAILABLE).build();
+    }
     String answer = inbound.receive("/events/" + route, body, handler.get());
     return Response.ok(answer, MediaType.APPLICATION_JSON).build();
   }

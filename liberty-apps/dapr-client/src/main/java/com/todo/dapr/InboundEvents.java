@@ -143,9 +143,10 @@ public class InboundEvents {
   }
 
   private void handleAndRemember(Delivery delivery, List<String> keys, EventHandler handler) {
+    StatefulEventHandler stateful = handler instanceof StatefulEventHandler s ? s : null;
     Map<String, JsonValue> stored;
     try {
-      stored = state.readStates(keys);
+      stored = stateful == null ? state.readStates(keys) : readWith(delivery, keys, stateful);
     } catch (RuntimeException e) {
       // never "treat as new": the sidecar delivers again
       LOG.warning(
@@ -160,26 +161,53 @@ public class InboundEvents {
       deadLetter(delivery);
       return;
     }
-    delivery.firstRetry(retries.firstRetry).handle(stored, handler);
-    if (delivery.parkedAny()) park(delivery);
-    // before the positions are written: one that fails is not passed, and comes again
-    deadLetter(delivery);
-    Map<String, JsonValue> writes = delivery.progress();
+    boolean written = false;
     try {
-      state.saveStates(writes, inboxTtl.toSeconds());
-      LOG.fine(() -> "events " + delivery.handledIds() + " handled on " + delivery.route());
-    } catch (RuntimeException e) {
-      // handled but not remembered: handlers are idempotent, so handling them again is safe
-      LOG.warning(
-          () ->
-              "events "
-                  + delivery.handledIds()
-                  + " on "
-                  + delivery.route()
-                  + " were handled and will be retried, the inbox write failed: "
-                  + e);
-      delivery.retryHandled();
+      delivery.firstRetry(retries.firstRetry).handle(stored, handler);
+      if (delivery.parkedAny()) park(delivery);
+      // before the positions are written: one that fails is not passed, and comes again
+      deadLetter(delivery);
+      Map<String, JsonValue> writes = delivery.progress();
+      DaprSidecar.Writes own = delivery.handlerWrites();
+      try {
+        if (own == null) state.saveStates(writes, inboxTtl.toSeconds());
+        else state.saveStates(List.of(own, new DaprSidecar.Writes(writes, inboxTtl.toSeconds())));
+        written = true;
+        LOG.fine(() -> "events " + delivery.handledIds() + " handled on " + delivery.route());
+      } catch (RuntimeException e) {
+        // handled but not remembered: handlers are idempotent, so handling them again is safe
+        LOG.warning(
+            () ->
+                "events "
+                    + delivery.handledIds()
+                    + " on "
+                    + delivery.route()
+                    + " were handled and will be retried, the inbox write failed: "
+                    + e);
+        delivery.retryHandled();
+      }
+    } finally {
+      if (delivery.preparedStatefully()) stateful.written(written);
     }
+  }
+
+  /**
+   * The inbox and the stateful handler's keys in one read (with ETags, which the handler needs);
+   * the inbox's values for the rules, the handler's entries kept in the delivery for its prepare.
+   */
+  private Map<String, JsonValue> readWith(
+      Delivery delivery, List<String> keys, StatefulEventHandler handler) {
+    Set<String> all = new java.util.LinkedHashSet<>(keys);
+    all.addAll(handler.keysToRead(delivery.eventsToHandle()));
+    Map<String, StateEntry> entries = state.readEntries(List.copyOf(all));
+    Map<String, JsonValue> stored = new java.util.HashMap<>();
+    Map<String, StateEntry> own = new java.util.HashMap<>(entries);
+    for (String key : keys) {
+      StateEntry e = own.remove(key);
+      if (e != null) stored.put(key, JSON.createReader(new StringReader(e.json())).readValue());
+    }
+    delivery.handlerRead(own);
+    return stored;
   }
 
   /**

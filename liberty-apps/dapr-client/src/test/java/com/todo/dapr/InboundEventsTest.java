@@ -168,6 +168,11 @@ class InboundEventsTest {
 
   /** A bulk of events of partition 0 of task-events at consecutive offsets from {@code first}. */
   private List<String> bulk(long first, JsonValue... events) {
+    return bulk(handler, first, events);
+  }
+
+  /** As {@link #bulk(long, JsonValue...)}, handled by {@code handler}. */
+  private List<String> bulk(EventHandler handler, long first, JsonValue... events) {
     JsonArrayBuilder entries = Json.createArrayBuilder();
     for (int i = 0; i < events.length; i++) {
       var metadata =
@@ -570,5 +575,105 @@ class InboundEventsTest {
         consumed.covers(new ConsumedPosition("t", 0, 3, 101)), "a newer record at an old offset");
     assertTrue(
         consumed.covers(new ConsumedPosition("t", 0, 3, -1)), "no timestamp: the offset decides");
+  }
+
+  // --- a stateful handler: its state calls go with the rules' own ----------------------------
+
+  /** Counts each user's new events under a key of its own, read and written with the inbox. */
+  private final class StatefulProbe implements StatefulEventHandler {
+    final List<Map<String, StateEntry>> reads = new ArrayList<>();
+    final List<Boolean> written = new ArrayList<>();
+    final Set<String> failing = new HashSet<>();
+    private Map<String, Integer> counts = new java.util.HashMap<>();
+
+    @Override
+    public Set<EventType> handles() {
+      return EnumSet.of(EventType.TASK_CREATED);
+    }
+
+    @Override
+    public List<String> keysToRead(List<CloudEvent> events) {
+      return events.stream().map(e -> "own|" + e.userId()).distinct().toList();
+    }
+
+    @Override
+    public DaprSidecar.Writes prepare(
+        List<CloudEvent> events, List<ConsumedPosition> positions, Map<String, StateEntry> read) {
+      reads.add(read);
+      counts = new java.util.HashMap<>();
+      for (CloudEvent e : events) {
+        String key = "own|" + e.userId();
+        int before =
+            counts.getOrDefault(
+                key, read.containsKey(key) ? Integer.parseInt(read.get(key).json()) : 0);
+        counts.put(key, before + 1);
+      }
+      Map<String, JsonValue> values = new java.util.LinkedHashMap<>();
+      counts.forEach((k, v) -> values.put(k, Json.createValue(v)));
+      return new DaprSidecar.Writes(values, 60);
+    }
+
+    @Override
+    public Outcome handle(CloudEvent event) {
+      return failing.contains(event.id()) ? Outcome.RETRY : Outcome.HANDLED;
+    }
+
+    @Override
+    public void written(boolean ok) {
+      written.add(ok);
+    }
+  }
+
+  @Test
+  void aStatefulHandlersKeysAreReadAndWrittenInTheInboxsOneReadAndOneWrite() {
+    StatefulProbe probe = new StatefulProbe();
+    JsonObject ann = created("ann");
+    JsonObject bob = created("bob");
+
+    assertEquals(List.of("SUCCESS", "SUCCESS"), bulk(probe, 0, ann, bob));
+    assertEquals(1, state.reads, "one read: the inbox and the handler's keys");
+    assertEquals(1, state.writes, "one write: the positions and the handler's values");
+    assertEquals(Json.createValue(1), state.get("own|ann"));
+    assertEquals(1, state.get(POSITION).asJsonObject().getInt("offset"));
+    assertEquals(List.of(true), probe.written);
+
+    assertEquals(List.of("SUCCESS"), bulk(probe, 2, created("ann")));
+    assertEquals("1", probe.reads.get(1).get("own|ann").json(), "what it wrote, read with etag");
+    assertTrue(probe.reads.get(1).get("own|ann").etag() != null);
+    assertFalse(probe.reads.get(1).containsKey(POSITION), "the inbox's keys are the rules'");
+    assertEquals(Json.createValue(2), state.get("own|ann"));
+
+    assertEquals(List.of("SUCCESS", "SUCCESS"), bulk(probe, 0, ann, bob));
+    assertEquals(2, probe.written.size(), "a redelivery of what was handled: not prepared");
+  }
+
+  @Test
+  void whenTheSharedWriteFailsTheStatefulHandlerIsToldAndItsEventsComeAgain() {
+    StatefulProbe probe = new StatefulProbe();
+    JsonObject ann = created("ann");
+    state.writeFails = true;
+
+    assertEquals(List.of("RETRY"), bulk(probe, 0, ann));
+    assertEquals(List.of(false), probe.written, "not written: nothing to push");
+    assertNull(state.get("own|ann"));
+    assertNull(state.get(POSITION));
+
+    state.writeFails = false;
+    assertEquals(List.of("SUCCESS"), bulk(probe, 0, ann));
+    assertEquals(List.of(false, true), probe.written);
+    assertEquals(Json.createValue(1), state.get("own|ann"));
+  }
+
+  @Test
+  void aStatefulHandlerIsToldOfTheWriteAlsoWhenItsEventsAreParked() {
+    StatefulProbe probe = new StatefulProbe();
+    JsonObject ann = created("ann");
+    JsonObject bob = created("bob");
+    probe.failing.add(id(ann));
+
+    assertEquals(List.of("SUCCESS", "SUCCESS"), bulk(probe, 0, ann, bob));
+    assertEquals(List.of(true), probe.written);
+    assertTrue(parkedQueue("ann") != null, "ann's event waits for its retry");
+    assertEquals(1, state.get(POSITION).asJsonObject().getInt("offset"));
   }
 }

@@ -47,6 +47,13 @@ final class RecordingState implements ConsumerState {
   }
 
   @Override
+  public void saveStates(List<DaprSidecar.Writes> groups) {
+    Map<String, JsonValue> all = new java.util.LinkedHashMap<>();
+    for (DaprSidecar.Writes w : groups) all.putAll(w.values());
+    saveStates(all, 0);
+  }
+
+  @Override
   public Optional<StateEntry> getState(String key) {
     reads++;
     if (readFails) throw new SidecarException("state store unreachable (test)");

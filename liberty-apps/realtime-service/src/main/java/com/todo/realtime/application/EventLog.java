@@ -3,7 +3,9 @@ package com.todo.realtime.application;
 import static com.todo.events.Jsonp.JSON;
 
 import com.todo.dapr.ConsumedPosition;
+import com.todo.dapr.CurrentSpan;
 import com.todo.dapr.DaprSidecar;
+import com.todo.dapr.EventSpans;
 import com.todo.dapr.StateEntry;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
@@ -55,7 +57,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * written only if unchanged since the read (ETag: several replicas may log the same events,
  * whichever comes first wins), and one transaction of the slots (plus one of the pending sets with
  * reminders), under a lock of each of its users in this process, then pushed to the users'
- * connections in log order.
+ * connections in log order. From a subscription ({@link #begin}) the read is the consumer rules'
+ * read of the delivery and the slots are written in their write of its positions.
  */
 @ApplicationScoped
 public class EventLog {
@@ -164,28 +167,96 @@ public class EventLog {
       List<CloudEvent> events,
       List<ConsumedPosition> positions,
       java.util.function.Consumer<Logged> push) {
+    Appending a = begin(events, positions, sidecar.readEntries(keysToRead(events)), push);
+    boolean written = false;
+    try {
+      if (!a.slots.isEmpty()) sidecar.saveStates(a.slots, logTtl.toSeconds());
+      written = true;
+    } finally {
+      a.written(written);
+    }
+  }
+
+  /** The keys {@link #begin} reads for {@code events}: their users' heads and pending sets. */
+  public List<String> keysToRead(List<CloudEvent> events) {
+    Set<String> keys = new java.util.LinkedHashSet<>();
+    for (CloudEvent e : events) {
+      if (e.userId() == null || e.userId().isBlank()) continue;
+      keys.add(headKey(e.userId()));
+      if (isReminder(e)) {
+        keys.add(ackedKey(e.id()));
+        keys.add(pendingKey(e.userId()));
+      }
+    }
+    return List.copyOf(keys);
+  }
+
+  /**
+   * A delivery's events being logged: their users' locks are held, the heads and pending sets
+   * written, and the slots ({@link #writes()}) to be written by the caller, which then calls {@link
+   * #written} once, whatever happened: the events are pushed (when written) and the locks released.
+   */
+  public final class Appending {
+    private final List<ReentrantLock> held;
+    private final Map<String, JsonValue> slots;
+    private final List<Logged> pushes;
+    private final java.util.function.Consumer<Logged> push;
+    private boolean done;
+
+    private Appending(
+        List<ReentrantLock> held,
+        Map<String, JsonValue> slots,
+        List<Logged> pushes,
+        java.util.function.Consumer<Logged> push) {
+      this.held = held;
+      this.slots = slots;
+      this.pushes = pushes;
+      this.push = push;
+    }
+
+    /** The log slots to write, each expiring after {@code realtime.log.ttl}. */
+    public DaprSidecar.Writes writes() {
+      return new DaprSidecar.Writes(slots, logTtl.toSeconds());
+    }
+
+    /**
+     * The slots were written ({@code ok}), or not (the events are delivered again): pushes the
+     * events in log order when they were, and releases the users' locks.
+     */
+    public void written(boolean ok) {
+      if (done) return;
+      done = true;
+      try {
+        if (ok) for (Logged l : pushes) push.accept(l);
+      } finally {
+        unlockAll(held);
+      }
+    }
+  }
+
+  /**
+   * Logs the events up to their slots: with the users' locks taken, plans each user's log against
+   * its head as read ({@code stored}: the entries of {@link #keysToRead} that exist, with ETags),
+   * writes the pending sets and the heads, and leaves the slots and the pushes to the returned
+   * {@link Appending}.
+   *
+   * @throws RuntimeException when the state store fails (the locks are released): the events are to
+   *     be delivered again
+   */
+  public Appending begin(
+      List<CloudEvent> events,
+      List<ConsumedPosition> positions,
+      Map<String, StateEntry> stored,
+      java.util.function.Consumer<Logged> push) {
     Map<String, List<Integer>> byUser = new LinkedHashMap<>();
     for (int i = 0; i < events.size(); i++) {
       CloudEvent e = events.get(i);
       if (e.userId() == null || e.userId().isBlank()) continue;
       byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(i);
     }
-    if (byUser.isEmpty()) return;
+    if (byUser.isEmpty()) return new Appending(List.of(), Map.of(), List.of(), push);
     List<ReentrantLock> held = lockAll(byUser.keySet());
     try {
-      List<String> keys = new ArrayList<>();
-      for (var entry : byUser.entrySet()) {
-        keys.add(headKey(entry.getKey()));
-        boolean reminders = false;
-        for (int i : entry.getValue()) {
-          if (isReminder(events.get(i))) {
-            reminders = true;
-            keys.add(ackedKey(events.get(i).id()));
-          }
-        }
-        if (reminders) keys.add(pendingKey(entry.getKey()));
-      }
-      Map<String, StateEntry> stored = sidecar.readEntries(keys);
       Map<String, JsonValue> pendingWrites = new LinkedHashMap<>();
       for (var entry : byUser.entrySet()) {
         String user = entry.getKey();
@@ -253,10 +324,10 @@ public class EventLog {
         }
         todo = again;
       }
-      if (!slots.isEmpty()) sidecar.saveStates(slots, logTtl.toSeconds());
-      for (Logged l : pushes) push.accept(l);
-    } finally {
+      return new Appending(held, slots, pushes, push);
+    } catch (RuntimeException | Error e) {
       unlockAll(held);
+      throw e;
     }
   }
 
@@ -472,7 +543,15 @@ public class EventLog {
                   .add("userId", user)
                   .add("deliveredAt", Instant.now().toString())
                   .build());
-      sidecar.publish(Topic.REMINDER_EVENTS, delivered);
+      // in the firing's trace: a span of the ack, the parent of the delivered event
+      EventSpans.sending(
+          t,
+          Topic.REMINDER_EVENTS.topicName(),
+          () ->
+              sidecar.publish(
+                  Topic.REMINDER_EVENTS,
+                  delivered.withTraceParent(
+                      CurrentSpan.get().map(CurrentSpan::traceParent).orElse(t.traceParent()))));
       return true;
     } catch (RuntimeException e) {
       // not published: the next acknowledgement tries again

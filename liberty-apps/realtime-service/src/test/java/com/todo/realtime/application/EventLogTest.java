@@ -86,6 +86,13 @@ class EventLogTest {
       v.forEach((k, value) -> put(k, value.toString()));
     }
 
+    @Override
+    public void saveStates(List<DaprSidecar.Writes> groups) {
+      Map<String, JsonValue> all = new java.util.LinkedHashMap<>();
+      for (DaprSidecar.Writes w : groups) all.putAll(w.values());
+      saveStates(all, 0);
+    }
+
     private void put(String key, String json) {
       values.put(key, json);
       versions.merge(key, 1, Integer::sum);
@@ -184,6 +191,42 @@ class EventLogTest {
     assertEquals(List.of(a2.id(), a3.id()), ids(r.events()));
     assertEquals(3, r.head());
     assertEquals(a3.toJson().toString(), r.events().get(1).json(), "the event as it came");
+  }
+
+  /**
+   * From a subscription the slots are written by the consumer rules with the delivery's positions:
+   * nothing is pushed before they are (a resume could not find it), nothing when that write failed
+   * (the delivery comes again and pushes then), and the users' locks are held until then.
+   */
+  @Test
+  void aDeliveryIsPushedOnlyOnceItsSlotsAreWrittenAndItsUsersStayLockedUntilThen()
+      throws Exception {
+    CloudEvent a1 = task("ann");
+    List<ConsumedPosition> at = List.of(at("task-events", 3));
+    EventLog.Appending failed =
+        log.begin(List.of(a1), at, store.readEntries(log.keysToRead(List.of(a1))), pushed::add);
+    failed.written(false);
+    assertEquals(List.of(), pushed, "not written: not pushed");
+
+    EventLog.Appending a =
+        log.begin(List.of(a1), at, store.readEntries(log.keysToRead(List.of(a1))), pushed::add);
+    assertEquals(List.of(), pushed, "not before the slots are written");
+    var other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var resumed = other.submit(() -> log.append(List.of(task("ann")), pushed::add));
+      assertThrows(
+          java.util.concurrent.TimeoutException.class,
+          () -> resumed.get(200, java.util.concurrent.TimeUnit.MILLISECONDS),
+          "another delivery of ann's waits for this one's write");
+      store.saveStates(List.of(a.writes()));
+      a.written(true);
+      resumed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      other.shutdownNow();
+    }
+    assertEquals(a1.id(), pushed.get(0).id(), "written: pushed, first");
+    assertEquals(List.of(1L, 2L), pushed.stream().map(EventLog.Logged::n).toList());
+    assertEquals(1, log.after("ann", a1.id()).events().size(), "its slot is there to resume from");
   }
 
   @Test

@@ -8,7 +8,10 @@ import static com.todo.events.EventType.TASK_REOPENED;
 import static com.todo.events.EventType.TASK_UPDATED;
 
 import com.todo.dapr.ConsumedPosition;
-import com.todo.dapr.EventHandler;
+import com.todo.dapr.DaprSidecar;
+import com.todo.dapr.EventSpans;
+import com.todo.dapr.StateEntry;
+import com.todo.dapr.StatefulEventHandler;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
 import com.todo.realtime.application.EventLog;
@@ -26,12 +29,15 @@ import java.util.logging.Logger;
  * What realtime-service does with the events of its subscriptions
  * (dapr-config/resources/subscription-realtime-service.yaml), delivered by dapr-client's
  * EventRoutes: each delivery is appended to its users' resume logs (reminders also to their pending
- * sets), by whichever replica comes first ({@link EventLog#append}, told where each event sits on
- * Kafka), then pushed to the users' open connections on this replica. An event that could not be
- * logged is answered RETRY, and dapr-client parks it.
+ * sets), by whichever replica comes first ({@link EventLog#begin}, told where each event sits on
+ * Kafka), then pushed to the users' open connections on this replica, each push in its event's
+ * trace (a span {@code websocket send}, dapr-client EventSpans). A stateful handler: the logs'
+ * heads are read in the consumer rules' read of the delivery and the slots written in their write
+ * (three state calls per delivery, not five), and the pushes follow that write. An event that could
+ * not be logged is answered RETRY, and dapr-client parks it.
  */
 @ApplicationScoped
-public class RealtimeEvents implements EventHandler {
+public class RealtimeEvents implements StatefulEventHandler {
 
   private static final Logger LOG = Logger.getLogger(RealtimeEvents.class.getName());
 
@@ -50,24 +56,48 @@ public class RealtimeEvents implements EventHandler {
   /** The outcome of each event prepared on this thread, by id, until {@link #handle} asks. */
   private final ThreadLocal<Map<String, Outcome>> prepared = ThreadLocal.withInitial(HashMap::new);
 
+  /** The delivery being logged on this thread, from prepare until it is written. */
+  private final ThreadLocal<EventLog.Appending> appending = new ThreadLocal<>();
+
   @Override
   public Set<EventType> handles() {
     return HANDLES;
   }
 
   @Override
-  public void prepare(List<CloudEvent> events, List<ConsumedPosition> positions) {
+  public List<String> keysToRead(List<CloudEvent> events) {
+    return log.keysToRead(events);
+  }
+
+  @Override
+  public DaprSidecar.Writes prepare(
+      List<CloudEvent> events, List<ConsumedPosition> positions, Map<String, StateEntry> read) {
     Map<String, Outcome> outcomes = prepared.get();
     outcomes.clear();
+    appending.remove();
+    Map<String, CloudEvent> byId = new HashMap<>();
+    for (CloudEvent e : events) byId.put(e.id(), e);
     Outcome outcome;
+    DaprSidecar.Writes writes = null;
     try {
-      log.append(events, positions, connections::push);
+      EventLog.Appending a = log.begin(events, positions, read, l -> push(byId.get(l.id()), l));
+      appending.set(a);
+      writes = a.writes();
       outcome = Outcome.HANDLED;
     } catch (RuntimeException e) {
       LOG.warning(() -> events.size() + " events could not be logged, they are retried: " + e);
       outcome = Outcome.RETRY;
     }
     for (CloudEvent e : events) outcomes.put(e.id(), outcome);
+    return writes;
+  }
+
+  @Override
+  public void written(boolean ok) {
+    EventLog.Appending a = appending.get();
+    appending.remove();
+    prepared.get().clear();
+    if (a != null) a.written(ok);
   }
 
   @Override
@@ -75,7 +105,12 @@ public class RealtimeEvents implements EventHandler {
     Outcome outcome = prepared.get().remove(event.id());
     if (outcome != null) return outcome;
     // not prepared: a parked event retried alone
-    log.append(List.of(event), connections::push);
+    log.append(List.of(event), l -> push(event, l));
     return Outcome.HANDLED;
+  }
+
+  /** Pushes an event to its user's connections here, in the event's trace. */
+  private void push(CloudEvent event, EventLog.Logged logged) {
+    EventSpans.sending(event, "websocket", () -> connections.push(logged));
   }
 }
