@@ -193,8 +193,7 @@ public class DaprSidecar implements ConsumerState {
     Map<String, StateEntry> existing = new HashMap<>();
     for (JsonObject item : bulkRead(keys)) {
       String key = item.getString("key");
-      existing.put(
-          key, new StateEntry(key, item.get("data").toString(), item.getString("etag", null)));
+      existing.put(key, StateEntry.parsed(key, item.get("data"), item.getString("etag", null)));
     }
     return existing;
   }

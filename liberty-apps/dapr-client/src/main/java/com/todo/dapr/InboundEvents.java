@@ -204,7 +204,7 @@ public class InboundEvents {
     Map<String, StateEntry> own = new java.util.HashMap<>(entries);
     for (String key : keys) {
       StateEntry e = own.remove(key);
-      if (e != null) stored.put(key, JSON.createReader(new StringReader(e.json())).readValue());
+      if (e != null) stored.put(key, e.value());
     }
     delivery.handlerRead(own);
     return stored;

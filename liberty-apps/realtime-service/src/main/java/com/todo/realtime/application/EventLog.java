@@ -307,7 +307,7 @@ public class EventLog {
           for (DaprSidecar.ConditionalWrite w : writes) {
             String user = w.key().substring("rt|head|".length());
             StateEntry seen = now.get(w.key());
-            if (seen == null || !w.value().equals(parse(seen.json()))) {
+            if (seen == null || !w.value().equals(seen.value())) {
               lost.add(user);
               heads.put(user, seen);
             }
@@ -370,7 +370,7 @@ public class EventLog {
   }
 
   private static JsonValue valueOf(StateEntry entry) {
-    return entry == null ? null : parse(entry.json());
+    return entry == null ? null : entry.value();
   }
 
   static boolean isReminder(CloudEvent e) {
@@ -494,7 +494,7 @@ public class EventLog {
       for (int attempt = 0; attempt < 5; attempt++) {
         Optional<StateEntry> entry = sidecar.getState(pendingKey(user));
         if (entry.isEmpty()) return false;
-        List<JsonObject> pending = pendingOf(parse(entry.get().json()));
+        List<JsonObject> pending = pendingOf(entry.get().value());
         JsonObject event =
             pending.stream()
                 .filter(p -> eventId.equals(p.getString("id", null)))
