@@ -8,6 +8,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Memory of the parts of ./dev status, as it counts it: each part's process (its pid file in {@code
@@ -87,6 +92,15 @@ final class BenchMemory {
    */
   static final long EVERY_MS = 5_000;
 
+  /** The sampler's thread (a daemon). */
+  private static final ScheduledExecutorService TICKS =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bench-memory");
+            t.setDaemon(true);
+            return t;
+          });
+
   /** Peaks per phase, fed one sample every {@link #EVERY_MS} by a daemon thread. */
   static final class Sampler {
     private final Path devDir;
@@ -97,7 +111,7 @@ final class BenchMemory {
     private final List<double[]> totalOverTime = new ArrayList<>();
     private final long origin = System.currentTimeMillis();
     private volatile String phase;
-    private volatile boolean stopped;
+    private volatile ScheduledFuture<?> sampling;
 
     Sampler(Path devDir) {
       this.devDir = devDir;
@@ -105,19 +119,35 @@ final class BenchMemory {
 
     /** The idle figure: the average of {@code n} samples a second apart. */
     void idle(int n) throws InterruptedException {
-      Map<String, long[]> sums = new LinkedHashMap<>();
-      for (int i = 0; i < n; i++) {
-        sample(devDir)
-            .forEach(
-                (part, u) -> {
-                  long[] s = sums.computeIfAbsent(part, k -> new long[3]);
-                  s[0] += u.pssKb();
-                  s[1] += u.rssKb();
-                  s[2]++;
-                });
-        if (i < n - 1) Thread.sleep(1000);
+      Map<String, long[]> sums = new java.util.concurrent.ConcurrentHashMap<>();
+      CountDownLatch taken = new CountDownLatch(n);
+      ScheduledFuture<?> sampling =
+          TICKS.scheduleAtFixedRate(
+              () -> {
+                if (taken.getCount() == 0) return;
+                sample(devDir)
+                    .forEach(
+                        (part, u) -> {
+                          long[] s = sums.computeIfAbsent(part, k -> new long[3]);
+                          s[0] += u.pssKb();
+                          s[1] += u.rssKb();
+                          s[2]++;
+                        });
+                taken.countDown();
+              },
+              0,
+              1,
+              TimeUnit.SECONDS);
+      try {
+        if (!taken.await(n + 30L, TimeUnit.SECONDS)) {
+          System.out.println("memory: " + taken.getCount() + " idle samples not taken in time");
+        }
+      } finally {
+        sampling.cancel(false);
       }
-      sums.forEach((part, s) -> idle.put(part, new Usage(s[0] / s[2], s[1] / s[2])));
+      synchronized (this) {
+        sums.forEach((part, s) -> idle.put(part, new Usage(s[0] / s[2], s[1] / s[2])));
+      }
     }
 
     /** From now on samples count for {@code name}. */
@@ -128,25 +158,13 @@ final class BenchMemory {
     }
 
     void start() {
-      Thread t =
-          new Thread(
-              () -> {
-                while (!stopped) {
-                  record(sample(devDir));
-                  try {
-                    Thread.sleep(EVERY_MS);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              "bench-memory");
-      t.setDaemon(true);
-      t.start();
+      sampling =
+          TICKS.scheduleWithFixedDelay(
+              () -> record(sample(devDir)), 0, EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     void stop() {
-      stopped = true;
+      if (sampling != null) sampling.cancel(false);
     }
 
     private synchronized void record(Map<String, Usage> now) {

@@ -1,5 +1,8 @@
 package it.platform;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,39 +26,37 @@ final class BenchProgress {
     if (started) return;
     started = true;
     runStart = System.nanoTime();
-    Thread t =
-        new Thread(
-            () -> {
-              long lastCount = COUNT.get();
-              long lastAt = System.nanoTime();
-              String lastPhase = phase;
-              while (true) {
-                try {
-                  Thread.sleep(everySeconds * 1000L);
-                } catch (InterruptedException e) {
-                  return;
-                }
-                long now = System.nanoTime();
-                long c = COUNT.get();
-                String p = phase;
-                if (!p.equals(lastPhase)) { // the counter was reset by the new phase
-                  lastCount = 0;
-                  lastPhase = p;
-                }
-                double rate = (c - lastCount) / ((now - lastAt) / 1e9);
-                System.out.printf(
-                    "[bench %s] %-22s phase %s  %s%n",
-                    clock(now - runStart),
-                    p,
-                    clock(now - phaseStart),
-                    unit.isEmpty() ? "" : String.format("%,.0f %s/s (%,d so far)", rate, unit, c));
-                lastCount = c;
-                lastAt = now;
-              }
-            },
-            "bench-progress");
-    t.setDaemon(true);
-    t.start();
+    long[] last = {COUNT.get(), System.nanoTime()};
+    String[] lastPhase = {phase};
+    ScheduledExecutorService ticks =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-progress");
+              t.setDaemon(true);
+              return t;
+            });
+    ticks.scheduleAtFixedRate(
+        () -> {
+          long now = System.nanoTime();
+          long c = COUNT.get();
+          String p = phase;
+          if (!p.equals(lastPhase[0])) { // the counter was reset by the new phase
+            last[0] = 0;
+            lastPhase[0] = p;
+          }
+          double rate = (c - last[0]) / ((now - last[1]) / 1e9);
+          System.out.printf(
+              "[bench %s] %-22s phase %s  %s%n",
+              clock(now - runStart),
+              p,
+              clock(now - phaseStart),
+              unit.isEmpty() ? "" : String.format("%,.0f %s/s (%,d so far)", rate, unit, c));
+          last[0] = c;
+          last[1] = now;
+        },
+        everySeconds,
+        everySeconds,
+        TimeUnit.SECONDS);
   }
 
   /** A new phase: its name and what {@link #count()} counts in it ("" for nothing). */

@@ -672,7 +672,9 @@ public final class BenchReport {
     if (drain != null && drain.left() > 0)
       System.out.printf(
           "   subscribers %s: still %,d events behind, going on%n", when, drain.left());
-    Thread.sleep(Long.getLong("bench.pause", 3) * 1000);
+    // the next phase starts on a quiet machine: the platform under half a core, at most the pause
+    ProcessCpu.awaitQuiet(Duration.ofSeconds(Long.getLong("bench.pause", 3)), 0.5, part -> true);
+    if (Thread.interrupted()) throw new InterruptedException();
   }
 
   /**

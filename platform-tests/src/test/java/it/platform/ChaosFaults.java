@@ -58,6 +58,19 @@ final class ChaosFaults {
     }
   }
 
+  /** How often a wait on a part looks at it. */
+  private static final Duration EVERY = Duration.ofMillis(200);
+
+  /** Whether the process is stopped (SIGSTOP: state T in /proc/<pid>/stat). */
+  private static boolean stopped(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   static void signal(String signal, long pid) {
     try {
       Process p = new ProcessBuilder("kill", "-" + signal, "--", "-" + pid).inheritIO().start();
@@ -86,7 +99,9 @@ final class ChaosFaults {
       touched.add("kafka");
       signal("STOP", pid);
       try {
-        Thread.sleep(pauseSeconds * 1000L);
+        if (!Poll.holds(Duration.ofSeconds(pauseSeconds), EVERY, () -> stopped(pid))) {
+          System.err.println("kafka did not stay stopped for " + pauseSeconds + " s");
+        }
       } finally {
         signal("CONT", pid);
       }
@@ -98,8 +113,12 @@ final class ChaosFaults {
     touched.add(part);
     signal("KILL", pid);
     waitGone(pid);
-    Thread.sleep(downtimeSeconds * 1000L);
-    start(part);
+    // down for the whole downtime, unless someone else starts it meanwhile (a shared platform)
+    if (Poll.holds(Duration.ofSeconds(downtimeSeconds), EVERY, () -> pid(part) < 0)) {
+      start(part);
+    } else {
+      System.err.println(part + " was started by someone else before its downtime ended");
+    }
     return new Fault(part, at, System.currentTimeMillis());
   }
 
@@ -120,8 +139,10 @@ final class ChaosFaults {
         return;
       } catch (AssertionError | RuntimeException e) {
         if (i == 3) throw e;
-        System.err.println("./dev start " + part + " failed, again in 10 s: " + e.getMessage());
-        Thread.sleep(10_000);
+        System.err.println(
+            "./dev start " + part + " failed, again unless it runs within 10 s: " + e.getMessage());
+        // a start that failed late (its readiness wait) may still bring the part up
+        if (Poll.until(Duration.ofSeconds(10), EVERY, () -> pid(part) > 0)) return;
       }
     }
   }

@@ -70,9 +70,15 @@ final class ChaosLoad {
   /** Creates never accepted (gave up at the end): their title must not appear on task-events. */
   final List<String> abandonedCreates = Collections.synchronizedList(new ArrayList<>());
 
+  private final java.util.concurrent.atomic.AtomicLong accepted =
+      new java.util.concurrent.atomic.AtomicLong();
+
   final List<User> users = new ArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
-  private final List<Thread> threads = new ArrayList<>();
+
+  /** Each user's requests, one thread per user (a request waits for its answer). */
+  private final ScheduledExecutorService pacing;
+
   private final ScheduledExecutorService reconnects = Executors.newScheduledThreadPool(1);
   private final long periodMs;
   private final Random random;
@@ -84,9 +90,22 @@ final class ChaosLoad {
   ChaosLoad(String run, int users, double rate, long seed) {
     this.random = new Random(seed);
     this.periodMs = Math.max(1, Math.round(1000.0 * users / rate));
+    this.pacing =
+        Executors.newScheduledThreadPool(
+            users,
+            r -> {
+              Thread t = new Thread(r, "chaos-load");
+              t.setDaemon(true);
+              return t;
+            });
     for (int i = 0; i < users; i++) {
       this.users.add(new User("chaos-" + run + "-" + i, i % 3 == 2, seed + i));
     }
+  }
+
+  /** How many requests the platform has accepted (2xx) so far. */
+  long accepted() {
+    return accepted.get();
   }
 
   Map<String, User> byName() {
@@ -98,17 +117,17 @@ final class ChaosLoad {
   void start() {
     for (User u : users) u.socket.connect();
     for (User u : users) {
-      Thread t = new Thread(u::loop, "chaos-" + u.name);
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
+      long first = u.rnd.nextInt((int) periodMs + 1);
+      u.start = System.currentTimeMillis() + first;
+      pacing.scheduleAtFixedRate(u::tick, first, periodMs, TimeUnit.MILLISECONDS);
     }
   }
 
   /** Stops the load, then settles every change whose outcome is unknown (within the timeout). */
   void stop(Duration settle) throws InterruptedException {
     running.set(false);
-    for (Thread t : threads) t.join(30_000);
+    pacing.shutdown();
+    pacing.awaitTermination(30, TimeUnit.SECONDS);
     long deadline = System.currentTimeMillis() + settle.toMillis();
     for (User u : users) u.settle(deadline);
   }
@@ -143,6 +162,7 @@ final class ChaosLoad {
       status = -1;
     }
     attempts.add(new Attempt(at, op, status));
+    if (status >= 200 && status < 300) accepted.incrementAndGet();
     return new Answer(status, json);
   }
 
@@ -190,24 +210,23 @@ final class ChaosLoad {
       this.socket = new ChaosSocket(this);
     }
 
-    void loop() {
-      long next = System.currentTimeMillis() + rnd.nextInt((int) periodMs + 1);
-      while (running.get()) {
-        long wait = next - System.currentTimeMillis();
-        if (wait > 0) {
-          try {
-            Thread.sleep(wait);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-        next += periodMs;
-        if (next < System.currentTimeMillis() - 5 * periodMs) next = System.currentTimeMillis();
-        try {
-          step();
-        } catch (RuntimeException e) {
-          System.err.println(name + ": " + e);
-        }
+    /** When the user's first request was due; its n-th is due n periods later. */
+    long start;
+
+    private long ticks;
+
+    /**
+     * One turn of the user's pace (at a fixed rate, never two at once): a request, unless the user
+     * is more than five periods behind its pace after slow answers (those turns are dropped, not
+     * sent in a burst).
+     */
+    void tick() {
+      long due = start + ticks++ * periodMs;
+      if (!running.get() || System.currentTimeMillis() - due > 5 * periodMs) return;
+      try {
+        step();
+      } catch (RuntimeException e) {
+        System.err.println(name + ": " + e);
       }
     }
 

@@ -132,7 +132,7 @@ public final class ChaosRun {
     try (ChaosWatch watch = new ChaosWatch("chaos-" + run + "-")) {
       try {
         load.start();
-        Thread.sleep(c.gap() * 1000L);
+        serveGap(c, load);
         for (String part : c.faults()) {
           log("fault: " + part);
           Fault f = ChaosFaults.inject(part, c.downtime(), c.pause(), touched);
@@ -143,7 +143,7 @@ public final class ChaosRun {
           }
           faults.add(f);
           log(String.format("  %s back after %.1f s", part, f.downtimeMs() / 1000.0));
-          Thread.sleep(c.gap() * 1000L);
+          serveGap(c, load);
         }
       } finally {
         List<String> restarted = ChaosFaults.restore(touched);
@@ -156,7 +156,11 @@ public final class ChaosRun {
           Duration.ofSeconds(c.settle()).minusMillis(System.currentTimeMillis() - settleStart),
           Duration.ofSeconds(1),
           () -> allArrived(load, watch));
-      Thread.sleep(5000); // what arrives twice arrives soon after
+      // what arrives twice arrives soon after: until nothing more came for 5 s (at most 30 s)
+      if (!Poll.quiet(
+          Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(250), watch::count)) {
+        log("events still arriving 30 s after the load settled; accounting what is here");
+      }
       log(String.format("settled in %.0f s", (System.currentTimeMillis() - settleStart) / 1000.0));
       Result r = account(c, load, watch, faults, problems);
       if (skipped.isEmpty()) return r;
@@ -232,6 +236,20 @@ public final class ChaosRun {
   }
 
   // --- the account ----------------------------------------------------------------------------
+
+  /**
+   * The load between faults: until the platform has accepted, from now, about the requests of a gap
+   * at the load's rate (80 % of them: it serves again, for about the gap when it does), at most
+   * three gaps.
+   */
+  private static void serveGap(Config c, ChaosLoad load) {
+    long target = load.accepted() + Math.round(0.8 * c.gap() * c.rate());
+    Duration most = Duration.ofSeconds(3L * c.gap());
+    if (!Poll.until(most, Duration.ofMillis(250), () -> load.accepted() >= target)) {
+      log("  the load was not served as before within " + most.toSeconds() + " s; going on");
+    }
+  }
+
   private static Result account(
       Config c, ChaosLoad load, ChaosWatch watch, List<Fault> faults, List<String> problems) {
     Map<String, Row> rows = new LinkedHashMap<>();

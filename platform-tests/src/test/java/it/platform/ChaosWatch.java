@@ -89,6 +89,11 @@ final class ChaosWatch implements AutoCloseable {
     }
   }
 
+  /** How many records of the run's users were read so far. */
+  long count() {
+    return events.size();
+  }
+
   /** The records of the run's users so far, of these topics, in the order they were read. */
   List<Event> events(Set<String> topics) {
     synchronized (events) {

@@ -46,6 +46,42 @@ final class Poll {
     return new Drain(last[0], stalled[0]);
   }
 
+  /**
+   * Checks {@code condition} every {@code every} for {@code period}: whether it held every time
+   * (false as soon as it does not, or when interrupted).
+   */
+  static boolean holds(Duration period, Duration every, BooleanSupplier condition) {
+    boolean[] broke = {false};
+    until(
+        period,
+        every,
+        () -> {
+          broke[0] = !condition.getAsBoolean();
+          return broke[0];
+        });
+    return !broke[0] && !Thread.currentThread().isInterrupted();
+  }
+
+  /**
+   * Reads {@code count} every {@code every} until it has not changed for {@code quiet}, at most
+   * {@code timeout}: whether it went quiet.
+   */
+  static boolean quiet(Duration quiet, Duration timeout, Duration every, LongSupplier count) {
+    long[] last = {count.getAsLong()};
+    long[] changedAt = {System.nanoTime()};
+    return until(
+        timeout,
+        every,
+        () -> {
+          long now = count.getAsLong();
+          if (now != last[0]) {
+            last[0] = now;
+            changedAt[0] = System.nanoTime();
+          }
+          return System.nanoTime() - changedAt[0] >= quiet.toNanos();
+        });
+  }
+
   static boolean until(Duration timeout, Duration every, BooleanSupplier condition) {
     long end = System.nanoTime() + timeout.toNanos();
     while (true) {

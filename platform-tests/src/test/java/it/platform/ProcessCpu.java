@@ -90,4 +90,31 @@ final class ProcessCpu {
     double d = a - before.getOrDefault(part, 0.0);
     return d < 0 ? a : d;
   }
+
+  /**
+   * Waits until the parts that {@code parts} accepts used less than {@code cores} of CPU together
+   * over half a second, at most {@code most}: whether they did (a quiet platform to measure on).
+   */
+  static boolean awaitQuiet(
+      java.time.Duration most, double cores, java.util.function.Predicate<String> parts) {
+    Map<String, Double>[] last = new Map[] {snapshot()};
+    long[] at = {System.nanoTime()};
+    return Poll.until(
+        most,
+        java.time.Duration.ofMillis(500),
+        () -> {
+          Map<String, Double> now = snapshot();
+          long t = System.nanoTime();
+          double usedMs = 0;
+          for (var e : now.entrySet()) {
+            if (parts.test(e.getKey())) {
+              usedMs += e.getValue() - last[0].getOrDefault(e.getKey(), e.getValue());
+            }
+          }
+          double elapsedMs = (t - at[0]) / 1e6;
+          last[0] = now;
+          at[0] = t;
+          return elapsedMs >= 400 && usedMs / elapsedMs < cores;
+        });
+  }
 }

@@ -408,7 +408,12 @@ class RealtimeIT {
     try {
       while (writer.isAlive() && resumed.size() < 40) {
         resumed.add(connect(api.token(), first));
-        Thread.sleep(25);
+        // the next resume once another change is committed: resumes spread over the writes
+        int committed = created.size();
+        Poll.until(
+            Duration.ofSeconds(5),
+            Duration.ofMillis(5),
+            () -> created.size() > committed || !writer.isAlive());
       }
       writer.join();
       assertEquals(30, created.size());
