@@ -31,11 +31,7 @@ class AppTokenIT {
   @Test
   void aSubscriptionRouteRefusesCallsWithoutTheAppToken() {
     String user = "token-" + UUID.randomUUID();
-    JsonObject event =
-        SampleEvents.event(
-            "com.todo.task.created.v1",
-            user,
-            SampleEvents.task(UUID.randomUUID().toString(), user));
+    JsonObject event = SampleEvents.taskCreated(user);
     for (String service :
         new String[] {"notification-service", "recurring-service", "realtime-service"}) {
       assertEquals(401, post(service, "/events/task.created.v1", event.toString(), null), service);
@@ -57,11 +53,7 @@ class AppTokenIT {
   @Test
   void eventsDeliveredToAServiceWithoutAHandlerAreRefusedForARetryNotDropped() {
     String user = "no-handler-" + UUID.randomUUID();
-    JsonObject event =
-        SampleEvents.event(
-            "com.todo.task.created.v1",
-            user,
-            SampleEvents.task(UUID.randomUUID().toString(), user));
+    JsonObject event = SampleEvents.taskCreated(user);
     assertEquals(
         503, post("task-service", "/events/task-events", event.toString(), Platform.APP_TOKEN));
   }

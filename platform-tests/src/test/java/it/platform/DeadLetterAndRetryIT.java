@@ -180,11 +180,7 @@ class DeadLetterAndRetryIT {
         "Redis is not run by ./dev here (an existing server is reused), so this test cannot stop"
             + " it: stop that server and let ./dev start its own");
     String user = "retry-" + UUID.randomUUID();
-    JsonObject event =
-        SampleEvents.event(
-            "com.todo.task.created.v1",
-            user,
-            SampleEvents.task(UUID.randomUUID().toString(), user));
+    JsonObject event = SampleEvents.taskCreated(user);
     String id = event.getString("id");
     try (KafkaTopic events = new KafkaTopic("task-events");
         KafkaTopic dlq = new KafkaTopic("task-events.dlq")) {

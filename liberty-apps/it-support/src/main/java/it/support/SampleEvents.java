@@ -43,4 +43,10 @@ public final class SampleEvents {
         .add("data", data)
         .build();
   }
+
+  /** A valid {@code task.created.v1} of {@code user}, of a new task. */
+  public static JsonObject taskCreated(String user) {
+    return event(
+        "com.todo.task.created.v1", user, task(java.util.UUID.randomUUID().toString(), user));
+  }
 }

@@ -53,8 +53,7 @@ class ConsumerRulesIT {
   // --- events ---------------------------------------------------------------------------------
 
   private static JsonObject created(String user) {
-    return SampleEvents.event(
-        "com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
+    return SampleEvents.taskCreated(user);
   }
 
   /** The same change of the same task under another event id, with {@code sequence}. */

@@ -131,8 +131,7 @@ class InboundEventsTest {
   // --- events and deliveries ---------------------------------------------------------------
 
   private static JsonObject created(String user) {
-    return SampleEvents.event(
-        "com.todo.task.created.v1", user, SampleEvents.task(UUID.randomUUID().toString(), user));
+    return SampleEvents.taskCreated(user);
   }
 
   private static JsonObject withSequence(JsonObject event, long sequence) {
