@@ -111,6 +111,7 @@ public class RealtimeEvents implements StatefulEventHandler {
 
   /** Pushes an event to its user's connections here, in the event's trace. */
   private void push(CloudEvent event, EventLog.Logged logged) {
+    if (!connections.has(logged.user())) return; // nobody here to send it to: no span either
     EventSpans.sending(event, "websocket", () -> connections.push(logged));
   }
 }

@@ -98,6 +98,11 @@ public class Connections {
     return hub;
   }
 
+  /** Whether the user has an open connection on this instance. */
+  public boolean has(String user) {
+    return hub.has(user);
+  }
+
   /** Hands an event of a user's log to each of that user's connections on this instance. */
   public void push(Logged event) {
     hub.push(event);

@@ -57,6 +57,11 @@ final class Hub {
     closes.execute(close);
   }
 
+  boolean has(String user) {
+    Set<Connection> open = byUser.get(user);
+    return open != null && !open.isEmpty();
+  }
+
   void push(Logged event) {
     Set<Connection> open = byUser.get(event.user());
     if (open == null) return;
