@@ -30,6 +30,11 @@ public final class CurrentSpan {
     return API_VISIBLE ? Api.current() : Optional.empty();
   }
 
+  /** The current span as a W3C {@code traceparent}, if a valid one is current. */
+  public static Optional<String> currentTraceParent() {
+    return get().map(CurrentSpan::traceParent);
+  }
+
   public String traceId() {
     return traceId;
   }

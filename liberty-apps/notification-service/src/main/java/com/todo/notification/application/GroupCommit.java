@@ -35,7 +35,7 @@ final class GroupCommit<T> {
     private final Thread waiter = Thread.currentThread();
 
     /** The trace of the request that submitted it (the leader's thread handles it in its own). */
-    private final String traceParent = CurrentSpan.get().map(CurrentSpan::traceParent).orElse(null);
+    private final String traceParent = CurrentSpan.currentTraceParent().orElse(null);
 
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 

@@ -498,7 +498,7 @@ public class ReminderService {
       TaskReminders t = TaskReminders.fromJson(v.applied().state());
       if (undelivered(t, now)) changed.put(taskId, t);
     }
-    String trace = currentTrace();
+    String trace = CurrentSpan.currentTraceParent().orElse(null);
     Written written = publishThenWrite(changed, read, taskId -> trace);
     if (!written.all()) {
       for (SequenceGuard.Update u : written.updates()) {
@@ -664,7 +664,7 @@ public class ReminderService {
   private void publishPending(String key, TaskReminders t) {
     if (t.pending().isEmpty()) return;
     List<String> published = new ArrayList<>();
-    Set<String> failed = publishBulk(t, published, currentTrace());
+    Set<String> failed = publishBulk(t, published, CurrentSpan.currentTraceParent().orElse(null));
     guard.update(
         key,
         state -> {
@@ -719,11 +719,6 @@ public class ReminderService {
       JsonObject traced = CloudEvent.withTraceParent(event, traceParent);
       entries.add(new DaprSidecar.BulkEntry(event.getString("id"), t.userId(), traced.toString()));
     }
-  }
-
-  /** The span of the event, job callback or request being handled, as a {@code traceparent}. */
-  private static String currentTrace() {
-    return CurrentSpan.get().map(CurrentSpan::traceParent).orElse(null);
   }
 
   /** Adds the task's reminder ids to its user's index, where they are not yet. */

@@ -551,7 +551,7 @@ public class EventLog {
               sidecar.publish(
                   Topic.REMINDER_EVENTS,
                   delivered.withTraceParent(
-                      CurrentSpan.get().map(CurrentSpan::traceParent).orElse(t.traceParent()))));
+                      CurrentSpan.currentTraceParent().orElse(t.traceParent()))));
       return true;
     } catch (RuntimeException e) {
       // not published: the next acknowledgement tries again

@@ -281,7 +281,7 @@ public class SeriesService {
     List<JsonObject> events = series.outbox();
     if (events.isEmpty()) return;
     // in the trace of the event or job callback being handled (the span current here)
-    String trace = CurrentSpan.get().map(CurrentSpan::traceParent).orElse(null);
+    String trace = CurrentSpan.currentTraceParent().orElse(null);
     List<DaprSidecar.BulkEntry> entries = new ArrayList<>();
     for (JsonObject e : events) {
       String traced = CloudEvent.withTraceParent(e, trace).toString();

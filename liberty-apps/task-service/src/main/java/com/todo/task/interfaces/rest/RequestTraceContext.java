@@ -23,7 +23,7 @@ public class RequestTraceContext implements TraceContext {
 
   @Override
   public Optional<String> traceParent() {
-    Optional<String> span = CurrentSpan.get().map(CurrentSpan::traceParent);
+    Optional<String> span = CurrentSpan.currentTraceParent();
     if (span.isPresent()) return span;
     try {
       String header = request.getHeader("traceparent");
