@@ -19,7 +19,8 @@
 #   CHAOS_USERS     users (6; every third completes recurring series, the others change tasks)
 #   CHAOS_DOWNTIME  seconds a killed part stays down before ./dev start (5)
 #   CHAOS_PAUSE     seconds of the Kafka SIGSTOP (20)
-#   CHAOS_GAP       seconds of load before the first fault and after each one is back (15)
+#   CHAOS_GAP       seconds of load before the first fault and after each one is back (15):
+#                   until 80 % of its requests at the rate were accepted, at most 3 gaps
 #   CHAOS_SETTLE    seconds the accounting waits at most for everything to arrive (180)
 #   CHAOS_LATE      a reminder fired more than this many seconds after its instant is late (10)
 #   CHAOS_SEED      seed of the load's choices (default: the clock)
