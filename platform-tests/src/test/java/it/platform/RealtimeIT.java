@@ -175,13 +175,18 @@ class RealtimeIT {
 
   /** The HTTP status of a refused upgrade (the test fails if it is accepted). */
   static int refusal(WebSocket.Builder builder) {
+    return refused(Platform.appPort("realtime-service"), builder).statusCode();
+  }
+
+  /** The answer to an upgrade the instance on {@code port} refused; fails if it is accepted. */
+  static java.net.http.HttpResponse<?> refused(int port, WebSocket.Builder builder) {
     try {
-      WebSocket ws = builder.buildAsync(uri(null), new Client()).join();
+      WebSocket ws = builder.buildAsync(uri(port, null), new Client()).join();
       ws.abort();
       return fail("the upgrade was accepted");
     } catch (CompletionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException h) {
-        return h.getResponse().statusCode();
+        return h.getResponse();
       }
       throw e;
     }

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.platform.RealtimeIT.Client;
 import jakarta.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,12 +34,18 @@ class RealtimeReplicasIT {
 
   private static final int FIRST = Platform.appPort("realtime-service");
   private static final int SECOND = FIRST + 1;
+  private static final int LIMIT = 3;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void startTheSecondReplica() throws Exception {
     // the sidecar first: the service is ready only once it reaches its sidecar
     Platform.dev("start", "daprd-realtime-service-1");
-    Platform.dev("start", "realtime-service-1");
+    // the second replica holds at most LIMIT connections (the first one the default)
+    Platform.devWithEnv(
+        Map.of("TODO_SERVICE_ENV_EXTRA", "REALTIME_MAX_CONNECTIONS=" + LIMIT),
+        "start",
+        "realtime-service-1");
     // its consumer group starts at the newest offset once Kafka assigns it the partitions: wait
     // until an event reaches a client of the second replica
     TaskApi api = new TaskApi(newUser("warm"));
@@ -62,6 +73,67 @@ class RealtimeReplicasIT {
 
   private static String newUser(String what) {
     return "replicas-" + what + "-" + UUID.randomUUID();
+  }
+
+  @Test
+  @Order(0)
+  void anInstanceHoldingItsMostConnectionsRefusesTheNextUpgradeWith503UntilOneCloses() {
+    TaskApi api = new TaskApi(newUser("full"));
+    List<Client> open = new ArrayList<>();
+    try {
+      // taken as soon as the instance counts no other client (the warm-up's closes promptly)
+      for (int i = 0; i < LIMIT; i++) open.add(connectWhenTaken(api.token()));
+      HttpResponse<?> refused =
+          RealtimeIT.refused(
+              SECOND, HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + api.token()));
+      assertEquals(503, refused.statusCode(), "the connection past the limit");
+      assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After");
+      assertEquals(
+          "application/problem+json",
+          refused.headers().firstValue("Content-Type").orElse("").split(";")[0],
+          "a problem");
+      // a bad token is still told so first
+      assertEquals(
+          401,
+          RealtimeIT.refused(
+                  SECOND, HTTP.newWebSocketBuilder().header("Authorization", "Bearer nonsense"))
+              .statusCode(),
+          "a bad token at the limit");
+      // the first replica has no such limit, and the refusal cost the held ones nothing
+      try (Client other = RealtimeIT.connect(FIRST, api.token(), null)) {
+        String task = api.create("{\"title\":\"at the limit\"}").getString("id");
+        assertEquals(task, other.next().getJsonObject("data").getString("id"), "first replica");
+        for (Client c : open) {
+          assertEquals(task, c.next().getJsonObject("data").getString("id"), "a held connection");
+        }
+      }
+      // one closes: the next upgrade is taken once the instance has seen the close
+      open.remove(0).close();
+      open.add(connectWhenTaken(api.token()));
+    } finally {
+      open.forEach(Client::close);
+    }
+  }
+
+  /** Connects to the second replica, again while it refuses with 503 (at most 30 s). */
+  private static Client connectWhenTaken(String token) {
+    Client[] taken = new Client[1];
+    Platform.awaitTrue(
+        Duration.ofSeconds(30),
+        "the second replica to take a connection",
+        () -> {
+          try {
+            taken[0] = RealtimeIT.connect(SECOND, token, null);
+            return true;
+          } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException h
+                && h.getResponse().statusCode() == 503) {
+              return false;
+            }
+            throw e;
+          }
+        });
+    return taken[0];
   }
 
   @Test

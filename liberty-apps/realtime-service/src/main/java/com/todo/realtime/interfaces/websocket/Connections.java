@@ -35,6 +35,12 @@ import org.eclipse.microprofile.metrics.Tag;
  * todo.realtime.connections.closed} ({@code todo_realtime_connections_closed_total} at {@code
  * /metrics}) with its close code as tag {@code code}: 1013 (too far behind), 1008 (token expired),
  * 1001 (no answer to pings).
+ *
+ * <p>An instance holds at most {@code realtime.max-connections}; by default as many as its heap
+ * holds with room to spare: (maximum heap - 64 MiB) / 40 KiB, about twice what an open connection
+ * keeps (18-23 KiB measured, docs/performance.md). Beyond it the upgrade is refused ({@link
+ * EventsSocket}, counted in {@code todo.realtime.connections.refused}): without a limit a flood of
+ * connections ran the service out of heap, and every client of it lost its stream.
  */
 @ApplicationScoped
 public class Connections {
@@ -42,6 +48,12 @@ public class Connections {
   private static final Logger LOG = Logger.getLogger(Connections.class.getName());
 
   static final String CLOSED_METRIC = "todo.realtime.connections.closed";
+  static final String REFUSED_METRIC = "todo.realtime.connections.refused";
+
+  /** The heap an instance needs besides its connections, and the heap kept per connection. */
+  static final long BASE_HEAP = 64L << 20;
+
+  static final long HEAP_PER_CONNECTION = 40L << 10;
 
   @Resource ManagedScheduledExecutorService executor;
 
@@ -68,12 +80,21 @@ public class Connections {
   @ConfigProperty(name = "realtime.stall-limit", defaultValue = "PT10S")
   Duration stallLimit;
 
+  /** 0: derived from the maximum heap ({@link #limitFor}). */
+  @Inject
+  @ConfigProperty(name = "realtime.max-connections", defaultValue = "0")
+  int maxConnections;
+
   private Hub hub;
   private ScheduledFuture<?> upkeep;
+  private MetricRegistry registry;
+  private int limit;
 
   @PostConstruct
   void start() {
-    MetricRegistry registry = metrics.isResolvable() ? metrics.get() : null;
+    registry = metrics.isResolvable() ? metrics.get() : null;
+    limit = limitFor(maxConnections, Runtime.getRuntime().maxMemory());
+    LOG.info(() -> "at most " + limit + " connections on this instance");
     closes = Executors.newFixedThreadPool(CLOSE_THREADS, threads);
     hub =
         new Hub(
@@ -111,6 +132,28 @@ public class Connections {
   /** How many connections are open on this instance. */
   public int count() {
     return hub.count();
+  }
+
+  /** The most connections this instance takes. */
+  int limit() {
+    return limit;
+  }
+
+  /**
+   * Whether a new connection would exceed the limit; counts the refusal. Upgrades in flight are not
+   * counted, so the limit can be passed by as many as are upgraded at once.
+   */
+  boolean full() {
+    if (hub.count() < limit) return false;
+    if (registry != null) registry.counter(REFUSED_METRIC).inc();
+    return true;
+  }
+
+  /** The configured limit, or what the heap holds: (heap - 64 MiB) / 40 KiB, at least 1. */
+  static int limitFor(int configured, long maxHeap) {
+    if (configured > 0) return configured;
+    return (int)
+        Math.max(1, Math.min(Integer.MAX_VALUE, (maxHeap - BASE_HEAP) / HEAP_PER_CONNECTION));
   }
 
   private void upkeep() {

@@ -24,7 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Authorization: Bearer <JWT>}, or subprotocol {@code bearer.<JWT>} next to {@code todo-events.v1})
  * and refuses with 401 <em>before</em> upgrading, then upgrades this request to a {@link
  * Connection} of the token's user (Jakarta WebSocket 2.1 {@code upgradeHttpToWebSocket}: Open
- * Liberty commits the upgrade before a configurator could refuse it).
+ * Liberty commits the upgrade before a configurator could refuse it). An instance that holds its
+ * most connections ({@link Connections}) refuses the upgrade with 503 and {@code Retry-After}.
  */
 @WebServlet(urlPatterns = EventsSocket.PATH)
 public class EventsSocket extends HttpServlet {
@@ -32,6 +33,7 @@ public class EventsSocket extends HttpServlet {
   static final String PATH = "/ws/v1/events";
   static final String SUBPROTOCOL = "todo-events.v1";
   private static final String BEARER_PROTOCOL = "bearer.";
+  private static final String RETRY_AFTER_SECONDS = "5";
   private static final Pattern UUID_FORM =
       Pattern.compile(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -75,6 +77,19 @@ public class EventsSocket extends HttpServlet {
           "urn:todo:problem:validation",
           "Invalid request",
           "after must be the id (a UUID) of the last event the client received");
+      return;
+    }
+    if (connections.full()) {
+      // the client backs off and comes again, to this instance or (in Kubernetes) another
+      resp.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+      problem(
+          resp,
+          503,
+          "urn:todo:problem:over-capacity",
+          "Too many connections",
+          "this instance holds its most connections ("
+              + connections.limit()
+              + "): connect again later");
       return;
     }
     Connection connection =

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +17,10 @@ import java.util.function.Consumer;
 final class Hub {
 
   private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+
+  /** The connections in {@link #byUser}, kept as they are added and removed. */
+  private final AtomicInteger open = new AtomicInteger();
+
   private final Executor executor;
   private final Executor closes;
   private final Consumer<Integer> closedByServer;
@@ -41,11 +46,23 @@ final class Hub {
   }
 
   void add(Connection c) {
-    byUser.computeIfAbsent(c.user, u -> ConcurrentHashMap.newKeySet()).add(c);
+    byUser.compute(
+        c.user,
+        (u, set) -> {
+          Set<Connection> of = set == null ? ConcurrentHashMap.newKeySet() : set;
+          if (of.add(c)) open.incrementAndGet();
+          return of;
+        });
   }
 
+  /** Removes a connection; a second removal of the same one (close, then onClose) does nothing. */
   void remove(Connection c) {
-    byUser.computeIfPresent(c.user, (u, set) -> set.remove(c) && set.isEmpty() ? null : set);
+    byUser.computeIfPresent(
+        c.user,
+        (u, set) -> {
+          if (set.remove(c)) open.decrementAndGet();
+          return set.isEmpty() ? null : set;
+        });
   }
 
   void run(Runnable work) {
@@ -73,6 +90,6 @@ final class Hub {
   }
 
   int count() {
-    return byUser.values().stream().mapToInt(Set::size).sum();
+    return open.get();
   }
 }
