@@ -261,8 +261,7 @@ public class InboundEvents {
     try {
       state.saveStates(delivery.parkedEvents(), 0);
       Optional<StateEntry> current = state.getState(indexKey);
-      JsonObject read =
-          current.map(e -> JSON.createReader(new StringReader(e.json())).readObject()).orElse(null);
+      JsonObject read = current.map(e -> e.value().asJsonObject()).orElse(null);
       boolean unchanged =
           delivery.parkedIndexExisted()
               ? delivery.parkedIndexBefore().equals(read)

@@ -16,7 +16,6 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -576,10 +575,6 @@ public class EventLog {
     JsonArrayBuilder a = JSON.createArrayBuilder();
     pending.forEach(a::add);
     return JSON.createObjectBuilder().add("events", a).build();
-  }
-
-  private static JsonValue parse(String json) {
-    return JSON.createReader(new StringReader(json)).readValue();
   }
 
   /**

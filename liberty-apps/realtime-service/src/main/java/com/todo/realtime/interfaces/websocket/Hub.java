@@ -19,7 +19,7 @@ final class Hub {
   private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
 
   /** The connections in {@link #byUser}, kept as they are added and removed. */
-  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicInteger openCount = new AtomicInteger();
 
   private final Executor executor;
   private final Executor closes;
@@ -50,7 +50,7 @@ final class Hub {
         c.user,
         (u, set) -> {
           Set<Connection> of = set == null ? ConcurrentHashMap.newKeySet() : set;
-          if (of.add(c)) open.incrementAndGet();
+          if (of.add(c)) openCount.incrementAndGet();
           return of;
         });
   }
@@ -60,7 +60,7 @@ final class Hub {
     byUser.computeIfPresent(
         c.user,
         (u, set) -> {
-          if (set.remove(c)) open.decrementAndGet();
+          if (set.remove(c)) openCount.decrementAndGet();
           return set.isEmpty() ? null : set;
         });
   }
@@ -90,6 +90,6 @@ final class Hub {
   }
 
   int count() {
-    return open.get();
+    return openCount.get();
   }
 }
