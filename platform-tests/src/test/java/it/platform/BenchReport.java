@@ -642,6 +642,7 @@ public final class BenchReport {
    * bench.pause} (3) seconds more.
    */
   static void awaitSubscribers(String when) throws InterruptedException {
+    if (!CreateBenchmark.CONSUMERS) return; // stopped (BENCH_CONSUMERS=0): nothing to wait for
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA);
     long[] lastSaid = {0};

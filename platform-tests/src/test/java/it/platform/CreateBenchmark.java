@@ -28,7 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class CreateBenchmark {
 
   /** False when ./dev bench stopped the subscribing services (BENCH_CONSUMERS=0). */
-  private static final boolean CONSUMERS =
+  static final boolean CONSUMERS =
       Boolean.parseBoolean(System.getProperty("bench.consumers", "true"));
 
   /**
