@@ -262,7 +262,15 @@ start_scheduler() {
     --etcd-snapshot-count 10000 --etcd-max-snapshots 2 --etcd-max-wals 2 \
     --etcd-experimental-bootstrap-defrag-threshold-megabytes 16
 }
-scheduler_ready() { http_ok "http://127.0.0.1:$SCHEDULER_HEALTH_PORT/healthz"; }
+# Ready = healthz and its cron started (log since the last start). healthz answers before the cron:
+# after a crash (SIGKILL) the new process's cron waits for the dead one's leadership lease in etcd
+# to expire (20 s, fixed in go-etcd-cron v0.12.7 of Dapr 1.18.3), and no job fires meanwhile; after
+# a clean stop the lease is revoked and the cron starts at once.
+scheduler_ready() {
+  http_ok "http://127.0.0.1:$SCHEDULER_HEALTH_PORT/healthz" &&
+    awk '/^---- .* start: /{ready=0} /msg="Cron is ready"/{ready=1} END{exit !ready}' \
+      "$(logfile scheduler)"
+}
 
 # --- secrets of the local platform ------------------------------------------
 # Replaces FILE with stdin only when it differs: daprd reloads its components when a file of its

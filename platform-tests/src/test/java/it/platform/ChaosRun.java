@@ -354,6 +354,7 @@ public final class ChaosRun {
       }
     }
     List<Long> lateness = new ArrayList<>();
+    List<String> lateOnes = new ArrayList<>();
     for (ChaosLoad.Reminder r : List.copyOf(load.reminders)) {
       Row row = rowAt.apply(r.due().toEpochMilli());
       Set<String> f = fired.get(r.reminderId());
@@ -382,7 +383,17 @@ public final class ChaosRun {
       long late = Math.max(0, onKafka.get(r.reminderId()) - r.due().toEpochMilli());
       lateness.add(late);
       row.maxLateMs = Math.max(row.maxLateMs, late);
-      if (late > c.late() * 1000L) row.late++;
+      if (late > c.late() * 1000L) {
+        row.late++;
+        lateOnes.add(
+            String.format(
+                "  due %s, fired %s, on Kafka %s: %.1f s late (%s)%n",
+                r.due(),
+                firedAt.get(r.reminderId()),
+                Instant.ofEpochMilli(onKafka.get(r.reminderId())),
+                late / 1000.0,
+                row.name));
+      }
     }
 
     // recurring: each completed occurrence, exactly one next
@@ -543,6 +554,10 @@ public final class ChaosRun {
             + "WebSocket frames missing/twice/out of order, dead letters; late: reminders on Kafka > "
             + c.late()
             + " s after their instant\n");
+    if (!lateOnes.isEmpty()) {
+      out.append("late reminders:\n");
+      lateOnes.forEach(out::append);
+    }
     if (problems.isEmpty()) out.append("nothing lost, nothing duplicated\n");
     else {
       out.append(problems.size()).append(" problems:\n");
