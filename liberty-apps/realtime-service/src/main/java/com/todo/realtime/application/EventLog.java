@@ -17,6 +17,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -78,6 +79,19 @@ public class EventLog {
   @Inject
   @ConfigProperty(name = "realtime.log.ttl", defaultValue = "PT24H")
   Duration logTtl;
+
+  /**
+   * How long after its head was written a user's newest slots may still be missing because their
+   * write is on its way (the delivery writes the head first, then the slots, and retries the slots
+   * when their write fails). Past it a missing newest slot is gone (the store evicted it when full:
+   * Redis with {@code maxmemory-policy volatile-ttl}), and a resume from before it is told to
+   * reload instead of waiting for a push that will not come.
+   */
+  @Inject
+  @ConfigProperty(name = "realtime.log.slot-grace", defaultValue = "PT2M")
+  Duration slotGrace = Duration.ofMinutes(2);
+
+  Clock clock = Clock.systemUTC();
 
   @Inject
   @ConfigProperty(name = "realtime.pending.max", defaultValue = "200")
@@ -295,7 +309,9 @@ public class EventLog {
             StateEntry head = heads.get(user);
             writes.add(
                 new DaprSidecar.ConditionalWrite(
-                    headKey(user), plan.head.toJson(), head == null ? null : head.etag()));
+                    headKey(user),
+                    plan.head.toJson(clock.millis()),
+                    head == null ? null : head.etag()));
           }
         }
         Set<String> lost = new HashSet<>();
@@ -431,6 +447,9 @@ public class EventLog {
       if (o == null) {
         for (long m = n + 1; m <= last; m++) {
           if (slotAt(slots, user, m) != null) return new Resume(false, List.of(), last, true);
+        }
+        if (head.writtenAt > 0 && clock.millis() - head.writtenAt > slotGrace.toMillis()) {
+          return new Resume(false, List.of(), last, true); // evicted long after it was written
         }
         return new Resume(true, events, n - 1, false); // the rest is being written
       }
@@ -583,6 +602,10 @@ public class EventLog {
    */
   static final class Head {
     long next;
+
+    /** When the head was last written (epoch ms), 0 when not known (written before it was kept). */
+    long writtenAt;
+
     final Deque<String> recent = new ArrayDeque<>();
     final Map<String, Long> offsets = new java.util.TreeMap<>();
 
@@ -590,6 +613,7 @@ public class EventLog {
       Head h = new Head();
       if (stored instanceof JsonObject o) {
         h.next = o.getJsonNumber("next").longValue();
+        if (o.get("at") instanceof jakarta.json.JsonNumber at) h.writtenAt = at.longValue();
         if (o.get("recent") instanceof JsonArray ids) {
           for (JsonValue v : ids) h.recent.add(((jakarta.json.JsonString) v).getString());
         }
@@ -633,11 +657,12 @@ public class EventLog {
       return 0;
     }
 
-    JsonObject toJson() {
+    JsonObject toJson(long now) {
       var at = JSON.createObjectBuilder();
       offsets.forEach(at::add);
       return JSON.createObjectBuilder()
           .add("next", next)
+          .add("at", now)
           .add("recent", JSON.createArrayBuilder(List.copyOf(recent)))
           .add("offsets", at)
           .build();

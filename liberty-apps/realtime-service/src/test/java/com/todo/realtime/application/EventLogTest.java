@@ -16,8 +16,10 @@ import com.todo.events.Topic;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -354,6 +356,23 @@ class EventLogTest {
 
     EventLog.Resume r = log.after("ann", a1.id());
     assertFalse(r.found(), "event 2 is gone: the client reloads by REST");
+    assertTrue(log.after("ann", a2.id()).found(), "after it, nothing is missing");
+  }
+
+  @Test
+  void aNewestSlotStillMissingLongAfterItsHeadWasWrittenIsGoneNotOnItsWay() {
+    Instant t0 = Instant.parse("2026-11-30T12:00:00Z");
+    log.clock = Clock.fixed(t0, ZoneOffset.UTC);
+    CloudEvent a1 = task("ann"), a2 = task("ann");
+    append(a1, a2);
+    store.values.remove("rt|log|ann|2"); // evicted by a full store (volatile-ttl)
+
+    log.clock = Clock.fixed(t0.plusSeconds(10), ZoneOffset.UTC);
+    assertTrue(log.after("ann", a1.id()).found(), "soon after the head: its write may be coming");
+    log.clock = Clock.fixed(t0.plus(log.slotGrace).plusSeconds(1), ZoneOffset.UTC);
+    EventLog.Resume r = log.after("ann", a1.id());
+    assertFalse(r.found(), "event 2 is gone: the client reloads by REST, no silent gap");
+    assertTrue(r.gap());
     assertTrue(log.after("ann", a2.id()).found(), "after it, nothing is missing");
   }
 
