@@ -264,7 +264,7 @@ start_scheduler() {
 }
 # Ready = healthz and its cron started (log since the last start). healthz answers before the cron:
 # after a crash (SIGKILL) the new process's cron waits for the dead one's leadership lease in etcd
-# to expire (20 s, fixed in go-etcd-cron v0.12.7 of Dapr 1.18.3), and no job fires meanwhile; after
+# to expire (20 s, a constant of go-etcd-cron v0.12.7 in Dapr 1.18.3), and no job fires meanwhile; after
 # a clean stop the lease is revoked and the cron starts at once.
 scheduler_ready() {
   http_ok "http://127.0.0.1:$SCHEDULER_HEALTH_PORT/healthz" &&
