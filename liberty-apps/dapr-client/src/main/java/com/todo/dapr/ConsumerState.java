@@ -31,6 +31,12 @@ public interface ConsumerState {
    */
   boolean saveState(String key, String json, String etag, boolean createOnly);
 
+  /**
+   * As {@link #saveState(String, String, String, boolean)}, and sets when the key expires: {@code
+   * ttlSeconds} after this write when positive, never when negative; 0 leaves it as it was.
+   */
+  boolean saveState(String key, String json, String etag, boolean createOnly, long ttlSeconds);
+
   /** Deletes a key; a key that does not exist counts as deleted. */
   void deleteState(String key);
 

@@ -310,11 +310,13 @@ public class DaprSidecar implements ConsumerState {
   }
 
   /**
-   * As {@link #saveState(String, String, String, boolean)}, expiring after {@code ttlSeconds} (0 =
-   * never).
+   * As {@link #saveState(String, String, String, boolean)}, expiring {@code ttlSeconds} after this
+   * write when positive, never when negative (the Redis store then removes an expiry set before); 0
+   * leaves the key's expiry as it was (none for a new key).
    */
   @Timeout(3000)
   @Retry(maxRetries = 2, delay = 100, jitter = 50)
+  @Override
   public boolean saveState(
       String key, String json, String etag, boolean createOnly, long ttlSeconds) {
     JsonObjectBuilder item =
@@ -325,9 +327,10 @@ public class DaprSidecar implements ConsumerState {
     if (etag != null || createOnly) {
       item.add("options", JSON.createObjectBuilder().add("concurrency", "first-write"));
     }
-    if (ttlSeconds > 0) {
+    if (ttlSeconds != 0) {
       item.add(
-          "metadata", JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(ttlSeconds)));
+          "metadata",
+          JSON.createObjectBuilder().add("ttlInSeconds", Long.toString(Math.max(-1, ttlSeconds))));
     }
     String body = JSON.createArrayBuilder().add(item).build().toString();
     try (Response r = api.saveState(stateStore, body)) {

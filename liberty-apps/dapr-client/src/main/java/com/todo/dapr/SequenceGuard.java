@@ -54,6 +54,19 @@ public class SequenceGuard {
               .add("changes", before == null ? 1 : before.getInt("changes", 0) + 1)
               .build();
 
+  /**
+   * How long an aggregate's state is kept, decided at each event applied to it from its state
+   * before and after (either null when there is none): seconds from this write until it expires,
+   * {@link #FOREVER}, or {@link #AS_IT_WAS} (writes outside events always leave it as it was).
+   */
+  @FunctionalInterface
+  public interface Lifetime {
+    long AS_IT_WAS = 0;
+    long FOREVER = -1;
+
+    long ttlSeconds(JsonObject before, JsonObject after);
+  }
+
   public enum Result {
     APPLIED,
     STALE
@@ -119,6 +132,11 @@ public class SequenceGuard {
 
   /** Applies {@code event} to the aggregate stored under {@code key}, if it is newer. */
   public Result apply(String key, CloudEvent event, Effect effect) {
+    return apply(key, event, effect, (before, after) -> Lifetime.AS_IT_WAS);
+  }
+
+  /** As {@link #apply(String, CloudEvent, Effect)}, the state kept for its {@code lifetime}. */
+  public Result apply(String key, CloudEvent event, Effect effect, Lifetime lifetime) {
     for (int attempt = 1; ; attempt++) {
       Optional<StateEntry> stored = state.getState(key);
       Applied before = stored.map(e -> Applied.parse(key, e.json())).orElse(null);
@@ -138,12 +156,14 @@ public class SequenceGuard {
                     + ": ignored");
         return Result.STALE;
       }
-      JsonObject next = effect.apply(before == null ? null : before.state());
+      JsonObject previous = before == null ? null : before.state();
+      JsonObject next = effect.apply(previous);
       String value = Applied.of(event, next).toJson().toString();
+      long ttl = lifetime.ttlSeconds(previous, next);
       boolean written =
           stored.isPresent()
-              ? state.saveState(key, value, stored.get().etag(), false)
-              : state.saveState(key, value, null, true);
+              ? state.saveState(key, value, stored.get().etag(), false, ttl)
+              : state.saveState(key, value, null, true, ttl);
       if (written) return Result.APPLIED;
       if (attempt == ATTEMPTS) {
         throw new SidecarException(

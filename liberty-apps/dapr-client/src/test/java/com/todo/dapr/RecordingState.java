@@ -60,6 +60,17 @@ final class RecordingState implements ConsumerState {
     return Optional.ofNullable(values.get(key)).map(v -> new StateEntry(key, v, etags.get(key)));
   }
 
+  /** The lifetime each key was last written with, where it was given one (see ConsumerState). */
+  final Map<String, Long> ttls = new HashMap<>();
+
+  @Override
+  public boolean saveState(
+      String key, String json, String etag, boolean createOnly, long ttlSeconds) {
+    boolean written = saveState(key, json, etag, createOnly);
+    if (written && ttlSeconds != 0) ttls.put(key, ttlSeconds);
+    return written;
+  }
+
   @Override
   public boolean saveState(String key, String json, String etag, boolean createOnly) {
     writes++;

@@ -5,10 +5,12 @@ import static com.todo.events.Jsonp.JSON;
 import com.todo.dapr.CurrentSpan;
 import com.todo.dapr.DaprSidecar;
 import com.todo.dapr.SequenceGuard;
+import com.todo.dapr.StateEntry;
 import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
 import com.todo.events.Topic;
 import com.todo.notification.application.GroupCommit.Pending;
+import com.todo.notification.domain.ReminderIndex;
 import com.todo.notification.domain.ReminderStatus;
 import com.todo.notification.domain.TaskReminders;
 import com.todo.notification.domain.TaskReminders.JobChange;
@@ -22,9 +24,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +79,19 @@ public class ReminderService {
   @Inject
   @ConfigProperty(name = "reminders.delivery-window", defaultValue = "PT10M")
   Duration deliveryWindow;
+
+  /**
+   * How long a closed (completed or deleted) task's reminders are kept after its last change: the
+   * history {@code GET /api/v1/reminders} shows, and the sequence guard's record of the task. Then
+   * its state expires and the user's index forgets it. At least {@link #MIN_HISTORY}: past Kafka's
+   * 7-day retention of {@code task-events}, no redelivery of its events can arrive to find the
+   * guard's record gone.
+   */
+  @Inject
+  @ConfigProperty(name = "reminders.history", defaultValue = "P30D")
+  Duration history;
+
+  static final Duration MIN_HISTORY = Duration.ofDays(8);
 
   Clock clock = Clock.systemUTC();
 
@@ -139,6 +152,18 @@ public class ReminderService {
 
   @PostConstruct
   void start() {
+    if (history == null || history.compareTo(MIN_HISTORY) < 0) {
+      LOG.warning(
+          () ->
+              "reminders.history "
+                  + history
+                  + " is shorter than "
+                  + MIN_HISTORY
+                  + " (Kafka keeps task-events 7 days): "
+                  + MIN_HISTORY
+                  + " is used");
+      history = MIN_HISTORY;
+    }
     if (metrics != null && metrics.isResolvable()) {
       groupsCounter = metrics.get().counter(GROUPS_METRIC);
       firingsCounter = metrics.get().counter(FIRINGS_METRIC);
@@ -172,6 +197,7 @@ public class ReminderService {
     Instant now = clock.instant();
     List<JobChange> jobs = new ArrayList<>();
     JsonObject[] written = {null};
+    Set<String> known = new LinkedHashSet<>();
     SequenceGuard.Result result =
         guard.apply(
             key,
@@ -181,6 +207,8 @@ public class ReminderService {
                   before == null
                       ? TaskReminders.none(taskId, event.userId())
                       : TaskReminders.fromJson(before);
+              known.clear();
+              t.reminders().forEach(r -> known.add(r.id()));
               jobs.clear();
               jobs.addAll(
                   deleted
@@ -188,10 +216,13 @@ public class ReminderService {
                       : t.follow(data, now, event.time() == null ? now : event.time(), grace));
               written[0] = t.toJson();
               return written[0];
-            });
+            },
+            this::lifetime);
     TaskReminders stored;
+    boolean added;
     if (result == SequenceGuard.Result.APPLIED) {
       stored = TaskReminders.fromJson(written[0]);
+      added = stored.reminders().stream().anyMatch(r -> !known.contains(r.id()));
     } else {
       // the same event again after a failure past its write: bring the jobs in line with the state
       Optional<SequenceGuard.Applied> applied = guard.read(key);
@@ -203,10 +234,22 @@ public class ReminderService {
       for (Reminder r : stored.reminders()) {
         jobs.add(new JobChange(r.id(), r.status().waiting() ? r.fireAt() : null));
       }
+      added = true;
     }
-    index(stored);
+    index(stored, added);
     runAll(stored, jobs);
     publishPending(key, stored);
+  }
+
+  /**
+   * A closed task's state expires {@link #history} after its last change; a task reopened keeps its
+   * state for good again; an open one keeps it as it was (for good).
+   */
+  long lifetime(JsonObject before, JsonObject after) {
+    if (TaskReminders.closed(after)) return history.toSeconds();
+    return TaskReminders.closed(before)
+        ? SequenceGuard.Lifetime.FOREVER
+        : SequenceGuard.Lifetime.AS_IT_WAS;
   }
 
   /** Whether a task event can change reminders: the task has some, or its reminders changed. */
@@ -473,7 +516,7 @@ public class ReminderService {
    */
   public void checkDeliveries(String user) {
     Instant now = clock.instant();
-    List<String> taskIds = new ArrayList<>(new LinkedHashSet<>(readIndex(user).values()));
+    List<String> taskIds = new ArrayList<>(readIndex(user).taskIds());
     for (int from = 0; from < taskIds.size(); from += GROUP) {
       List<String> some = taskIds.subList(from, Math.min(taskIds.size(), from + GROUP));
       locks.runAll(some, () -> checkDeliveries(some, now));
@@ -583,18 +626,29 @@ public class ReminderService {
 
   /** The user's reminders with {@code status} (all when null), by instant then id. */
   public List<View> list(String user, ReminderStatus status) {
-    Map<String, String> index = readIndex(user);
-    Set<String> taskIds = new LinkedHashSet<>(index.values());
+    Optional<StateEntry> stored = sidecar.getState(indexKey(user));
+    ReminderIndex index = stored.map(e -> ReminderIndex.parse(e.json())).orElse(null);
     List<View> views = new ArrayList<>();
-    if (taskIds.isEmpty()) return views;
+    if (index == null || index.size() == 0) return views;
+    Set<String> taskIds = index.taskIds();
+    Set<String> existing = new LinkedHashSet<>();
     List<String> keys = taskIds.stream().map(ReminderService::taskKey).toList();
     for (JsonValue v : sidecar.readStates(keys).values()) {
       JsonValue state = v.asJsonObject().get("state");
       if (!(state instanceof JsonObject s)) continue;
       TaskReminders t = TaskReminders.fromJson(s);
+      existing.add(t.taskId());
       if (!user.equals(t.userId())) continue;
       for (Reminder r : t.reminders()) {
         if (status == null || r.status() == status) views.add(new View(t, r));
+      }
+    }
+    if (index.forgetGone(taskIds, existing)) {
+      // best effort: a concurrent change of the index wins, and the next list forgets them
+      try {
+        sidecar.saveState(indexKey(user), index.toJson(), stored.get().etag(), false);
+      } catch (RuntimeException e) {
+        LOG.fine(() -> "the reminder index of " + user + " was not pruned: " + e);
       }
     }
     views.sort(
@@ -721,43 +775,53 @@ public class ReminderService {
     }
   }
 
-  /** Adds the task's reminder ids to its user's index, where they are not yet. */
-  private void index(TaskReminders t) {
+  /**
+   * Adds the task's reminder ids to its user's index, where they are not yet; when the index has
+   * grown enough, forgets the tasks whose state is gone. With {@code added} (reminders new to the
+   * task's state) the index is written even if it holds them already: the new ETag makes a
+   * concurrent check that read the task's state as gone (expired, now recreated) read again rather
+   * than forget it.
+   */
+  private void index(TaskReminders t, boolean added) {
+    String key = indexKey(t.userId());
     for (int attempt = 1; attempt <= 3; attempt++) {
-      var stored = sidecar.getState(indexKey(t.userId()));
-      Map<String, String> index =
-          stored.map(e -> parseIndex(e.json())).orElseGet(LinkedHashMap::new);
-      boolean changed = false;
-      for (Reminder r : t.reminders()) changed |= index.putIfAbsent(r.id(), t.taskId()) == null;
+      Optional<StateEntry> stored = sidecar.getState(key);
+      ReminderIndex index =
+          stored.map(e -> ReminderIndex.parse(e.json())).orElseGet(ReminderIndex::empty);
+      List<String> ids = t.reminders().stream().map(Reminder::id).toList();
+      boolean changed = index.add(t.taskId(), ids) | added;
+      if (index.dueForCheck()) changed |= forgetGone(index);
       if (!changed) return;
-      var json = JSON.createObjectBuilder();
-      index.forEach(json::add);
-      String value = JSON.createObjectBuilder().add("reminders", json).build().toString();
       boolean written =
           stored.isPresent()
-              ? sidecar.saveState(indexKey(t.userId()), value, stored.get().etag(), false)
-              : sidecar.saveState(indexKey(t.userId()), value, null, true);
+              ? sidecar.saveState(key, index.toJson(), stored.get().etag(), false)
+              : sidecar.saveState(key, index.toJson(), null, true);
       if (written) return;
     }
     throw new IllegalStateException("the reminder index of " + t.userId() + " keeps changing");
   }
 
-  private Optional<String> taskOf(String user, String reminderId) {
-    return Optional.ofNullable(readIndex(user).get(reminderId));
+  /** Reads the states of every task of the index and forgets those that are gone. */
+  private boolean forgetGone(ReminderIndex index) {
+    List<String> taskIds = List.copyOf(index.taskIds());
+    Set<String> existing = new LinkedHashSet<>();
+    for (int from = 0; from < taskIds.size(); from += GROUP) {
+      List<String> some = taskIds.subList(from, Math.min(taskIds.size(), from + GROUP));
+      Set<String> found =
+          sidecar.readStates(some.stream().map(ReminderService::taskKey).toList()).keySet();
+      for (String taskId : some) if (found.contains(taskKey(taskId))) existing.add(taskId);
+    }
+    return index.forgetGone(new LinkedHashSet<>(taskIds), existing);
   }
 
-  private Map<String, String> readIndex(String user) {
+  private Optional<String> taskOf(String user, String reminderId) {
+    return readIndex(user).taskOf(reminderId);
+  }
+
+  private ReminderIndex readIndex(String user) {
     return sidecar
         .getState(indexKey(user))
-        .map(e -> parseIndex(e.json()))
-        .orElseGet(LinkedHashMap::new);
-  }
-
-  private static Map<String, String> parseIndex(String json) {
-    Map<String, String> index = new LinkedHashMap<>();
-    JsonObject o = JSON.createReader(new StringReader(json)).readObject();
-    o.getJsonObject("reminders")
-        .forEach((id, task) -> index.put(id, ((JsonString) task).getString()));
-    return index;
+        .map(e -> ReminderIndex.parse(e.json()))
+        .orElseGet(ReminderIndex::empty);
   }
 }

@@ -104,6 +104,11 @@ public final class TaskReminders {
         taskId, userId, "", null, "open", new LinkedHashMap<>(), new ArrayList<>());
   }
 
+  /** Whether a stored state ({@link #toJson()}, or null) is of a task completed or deleted. */
+  public static boolean closed(JsonObject stored) {
+    return stored != null && !"open".equals(stored.getString("taskStatus", "open"));
+  }
+
   public String taskId() {
     return taskId;
   }
