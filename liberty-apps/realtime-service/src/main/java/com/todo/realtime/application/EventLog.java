@@ -270,24 +270,9 @@ public class EventLog {
     if (byUser.isEmpty()) return new Appending(List.of(), Map.of(), List.of(), push);
     List<ReentrantLock> held = lockAll(byUser.keySet());
     try {
-      Map<String, JsonValue> pendingWrites = new LinkedHashMap<>();
-      for (var entry : byUser.entrySet()) {
-        String user = entry.getKey();
-        List<JsonObject> pending = null;
-        for (int i : entry.getValue()) {
-          CloudEvent e = events.get(i);
-          if (!isReminder(e) || stored.containsKey(ackedKey(e.id()))) continue;
-          if (pending == null) pending = pendingOf(valueOf(stored.get(pendingKey(user))));
-          if (pending.stream().noneMatch(p -> e.id().equals(p.getString("id", null)))) {
-            pending.add(e.toJson());
-            while (pending.size() > pendingMax) pending.remove(0);
-            pendingWrites.put(pendingKey(user), pendingJson(pending));
-          }
-        }
-      }
       // pending first: when the log write then fails, the redelivery finds the reminder pending
       // already and logs it
-      if (!pendingWrites.isEmpty()) sidecar.saveStates(pendingWrites, pendingTtl.toSeconds());
+      writePending(byUser, events, stored);
       Map<String, JsonValue> slots = new LinkedHashMap<>();
       List<Logged> pushes = new ArrayList<>();
       Map<String, StateEntry> heads = new LinkedHashMap<>();
@@ -491,6 +476,60 @@ public class EventLog {
       events.add(new Logged(user, n, event.getString("id"), event.toString()));
     }
     return Optional.of(events);
+  }
+
+  /**
+   * Adds the delivery's reminders to their users' pending sets, each set written only if unchanged
+   * since it was read (its ETag): the read is made before the users' locks are taken, so an
+   * acknowledgement (of this replica or another) may have removed a reminder from the set
+   * meanwhile, and writing the set as read would send that reminder again. A set changed meanwhile
+   * is read again, with the acknowledgement guards of the delivery's reminders, and planned again.
+   */
+  private void writePending(
+      Map<String, List<Integer>> byUser, List<CloudEvent> events, Map<String, StateEntry> read) {
+    Map<String, StateEntry> stored = read;
+    List<String> users = new ArrayList<>(byUser.keySet());
+    for (int attempt = 1; ; attempt++) {
+      List<DaprSidecar.ConditionalWrite> writes = new ArrayList<>();
+      for (String user : users) {
+        List<JsonObject> pending = null;
+        boolean added = false;
+        for (int i : byUser.get(user)) {
+          CloudEvent e = events.get(i);
+          if (!isReminder(e) || stored.containsKey(ackedKey(e.id()))) continue;
+          if (pending == null) pending = pendingOf(valueOf(stored.get(pendingKey(user))));
+          if (pending.stream().noneMatch(p -> e.id().equals(p.getString("id", null)))) {
+            pending.add(e.toJson());
+            while (pending.size() > pendingMax) pending.remove(0);
+            added = true;
+          }
+        }
+        if (added) {
+          StateEntry was = stored.get(pendingKey(user));
+          writes.add(
+              new DaprSidecar.ConditionalWrite(
+                  pendingKey(user), pendingJson(pending), was == null ? null : was.etag()));
+        }
+      }
+      if (writes.isEmpty() || sidecar.saveStatesIfUnchanged(writes, pendingTtl.toSeconds())) {
+        return;
+      }
+      if (attempt == 5) {
+        throw new IllegalStateException(
+            "the pending reminders of " + users + " keep changing; the delivery is retried");
+      }
+      // some sets were written, some not (the store does not roll back): read them all again;
+      // a set written already now holds its reminders, which are then not added twice
+      users = writes.stream().map(w -> w.key().substring("rt|pending|".length())).toList();
+      List<String> keys = new ArrayList<>();
+      for (String user : users) {
+        keys.add(pendingKey(user));
+        for (int i : byUser.get(user)) {
+          if (isReminder(events.get(i))) keys.add(ackedKey(events.get(i).id()));
+        }
+      }
+      stored = sidecar.readEntries(keys);
+    }
   }
 
   /** The user's reminders waiting for an acknowledgement, oldest first (their JSON text). */

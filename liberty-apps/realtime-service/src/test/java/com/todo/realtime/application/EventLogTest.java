@@ -428,6 +428,26 @@ class EventLogTest {
         List.of(second.id()), log.pending("ann").stream().map(p -> p.getString("id")).toList());
   }
 
+  /**
+   * A delivery reads the pending set before it takes its users' locks: an acknowledgement in
+   * between (a client on this replica or another) must not be undone by the delivery's write of the
+   * set as it read it, or the acknowledged reminder is sent to every later connection again.
+   */
+  @Test
+  void anAckBetweenADeliverysReadAndItsWriteStaysAcknowledged() {
+    CloudEvent first = fired("ann"), second = fired("ann");
+    append(first);
+    store.afterNextRead = () -> assertTrue(log.ack("ann", first.id()));
+    append(second, task("ann"));
+
+    assertEquals(
+        List.of(second.id()),
+        log.pending("ann").stream().map(p -> p.getString("id")).toList(),
+        "the acknowledged reminder is not pending again");
+    assertEquals(1, store.published.size(), "one delivered event");
+    assertEquals(2, log.after("ann", first.id()).events().size(), "the delivery was logged");
+  }
+
   @Test
   void theAckGuardOfAnotherReplicaMeansNoSecondDelivered() {
     CloudEvent f = fired("ann");
