@@ -115,6 +115,52 @@ class RealtimeReplicasIT {
     }
   }
 
+  /**
+   * Upgrades arriving at the same moment never pass the limit: each is counted from the moment it
+   * is let in, not only once its connection is open (until session 17 a flood of 3,400 passed it by
+   * five).
+   */
+  @Test
+  @Order(0)
+  void upgradesAtTheSameMomentNeverPassTheLimit() throws Exception {
+    TaskApi api = new TaskApi(newUser("burst"));
+    // the instance empty again: one connection is taken, then closed
+    connectWhenTaken(api.token()).close();
+    int burst = 10 * LIMIT;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(burst);
+    var start = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<Client>> tries = new ArrayList<>();
+    List<Client> taken = new ArrayList<>();
+    try {
+      for (int i = 0; i < burst; i++) {
+        tries.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    return RealtimeIT.connect(SECOND, api.token(), null);
+                  } catch (CompletionException e) {
+                    if (e.getCause() instanceof WebSocketHandshakeException h) {
+                      assertEquals(503, h.getResponse().statusCode(), "refused as over capacity");
+                      return null;
+                    }
+                    throw e;
+                  }
+                }));
+      }
+      start.countDown();
+      for (var t : tries) {
+        Client c = t.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (c != null) taken.add(c);
+      }
+      assertTrue(taken.size() <= LIMIT, taken.size() + " of " + burst + " taken, limit " + LIMIT);
+      assertTrue(!taken.isEmpty(), "the instance took none");
+    } finally {
+      taken.forEach(Client::close);
+      pool.shutdownNow();
+    }
+  }
+
   /** Connects to the second replica, again while it refuses with 503 (at most 30 s). */
   private static Client connectWhenTaken(String token) {
     Client[] taken = new Client[1];

@@ -140,13 +140,20 @@ public class Connections {
   }
 
   /**
-   * Whether a new connection would exceed the limit; counts the refusal. Upgrades in flight are not
-   * counted, so the limit can be passed by as many as are upgraded at once.
+   * Lets a new connection in unless the instance holds its most, counting the upgrades let in and
+   * not open yet ({@link Hub#reserve}); counts a refusal.
+   *
+   * @return false when the upgrade is to be refused
    */
-  boolean full() {
-    if (hub.count() < limit) return false;
+  boolean letIn(Connection c) {
+    if (hub.reserve(c, limit, System.currentTimeMillis())) return true;
     if (registry != null) registry.counter(REFUSED_METRIC).inc();
-    return true;
+    return false;
+  }
+
+  /** The upgrade of a connection let in failed. */
+  void upgradeFailed(Connection c) {
+    hub.release(c);
   }
 
   /** The configured limit, or what the heap holds: (heap - 64 MiB) / 40 KiB, at least 1. */

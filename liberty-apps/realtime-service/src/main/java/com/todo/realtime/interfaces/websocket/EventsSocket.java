@@ -79,7 +79,15 @@ public class EventsSocket extends HttpServlet {
           "after must be the id (a UUID) of the last event the client received");
       return;
     }
-    if (connections.full()) {
+    Connection connection =
+        new Connection(
+            caller.get().user(),
+            caller.get().expiresAt(),
+            after,
+            connections.hub(),
+            log,
+            maxQueued);
+    if (!connections.letIn(connection)) {
       // the client backs off and comes again, to this instance or (in Kubernetes) another
       resp.setHeader("Retry-After", RETRY_AFTER_SECONDS);
       problem(
@@ -92,14 +100,6 @@ public class EventsSocket extends HttpServlet {
               + "): connect again later");
       return;
     }
-    Connection connection =
-        new Connection(
-            caller.get().user(),
-            caller.get().expiresAt(),
-            after,
-            connections.hub(),
-            log,
-            maxQueued);
     ServerEndpointConfig config =
         ServerEndpointConfig.Builder.create(Connection.class, PATH)
             .subprotocols(List.of(SUBPROTOCOL))
@@ -116,7 +116,11 @@ public class EventsSocket extends HttpServlet {
     try {
       container.upgradeHttpToWebSocket(req, resp, config, Map.of());
     } catch (DeploymentException e) {
+      connections.upgradeFailed(connection);
       throw new ServletException(e);
+    } catch (IOException | RuntimeException e) {
+      connections.upgradeFailed(connection);
+      throw e;
     }
     // the container opens an HTTP session for the upgrade; nothing uses it, and it would hold
     // memory for its timeout (30 min) after every connection

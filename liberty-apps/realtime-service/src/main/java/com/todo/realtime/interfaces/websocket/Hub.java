@@ -45,6 +45,39 @@ final class Hub {
     }
   }
 
+  /**
+   * Upgrades let in and not open yet, with when each was let in: counted against the limit with the
+   * open connections, so that upgrades at the same moment cannot pass it. One whose connection
+   * never opens (the client gone between the upgrade and its opening) counts until {@link
+   * #RESERVATION_TTL_MS} has passed.
+   */
+  private final Map<Connection, Long> reserved = new ConcurrentHashMap<>();
+
+  static final long RESERVATION_TTL_MS = 30_000;
+
+  /**
+   * Lets a new connection in if the open ones and those let in before stay below {@code limit}.
+   *
+   * @return false when the instance is full: refuse the upgrade
+   */
+  synchronized boolean reserve(Connection c, int limit, long nowMs) {
+    reserved.values().removeIf(at -> nowMs - at > RESERVATION_TTL_MS);
+    if (openCount.get() + reserved.size() >= limit) return false;
+    reserved.put(c, nowMs);
+    return true;
+  }
+
+  /** The upgrade of a connection let in failed: it no longer counts. */
+  void release(Connection c) {
+    reserved.remove(c);
+  }
+
+  /** Upgrades let in and not open yet (and not expired). */
+  int reservedCount() {
+    return reserved.size();
+  }
+
+  /** A connection opened: it counts as open from now on, no longer as let in. */
   void add(Connection c) {
     byUser.compute(
         c.user,
@@ -53,6 +86,8 @@ final class Hub {
           if (of.add(c)) openCount.incrementAndGet();
           return of;
         });
+    // after the count: counted twice for a moment rather than not at all
+    reserved.remove(c);
   }
 
   /** Removes a connection; a second removal of the same one (close, then onClose) does nothing. */

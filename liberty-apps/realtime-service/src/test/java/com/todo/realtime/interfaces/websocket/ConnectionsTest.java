@@ -2,6 +2,7 @@ package com.todo.realtime.interfaces.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,34 @@ class ConnectionsTest {
     assertFalse(hub.has("ann"));
     hub.add(a);
     assertEquals(1, hub.count());
+  }
+
+  /**
+   * Upgrades let in count against the limit until their connection opens (then as open), fails or
+   * has not opened for the reservation's lifetime: upgrades at the same moment cannot pass it.
+   */
+  @Test
+  void upgradesLetInCountAgainstTheLimitUntilTheyOpenFailOrExpire() {
+    Hub hub = new Hub(Runnable::run, Runnable::run, code -> {});
+    Connection open = of(hub, "ann"), a = of(hub, "ann"), b = of(hub, "bob"), c = of(hub, "cy");
+    hub.add(open);
+    long now = 1_000_000;
+    assertTrue(hub.reserve(a, 3, now));
+    assertTrue(hub.reserve(b, 3, now));
+    assertFalse(hub.reserve(c, 3, now), "one open and two on their way: full");
+
+    hub.add(a);
+    assertEquals(2, hub.count());
+    assertEquals(1, hub.reservedCount(), "opened: counted once, as open");
+    assertFalse(hub.reserve(c, 3, now));
+
+    hub.release(b);
+    assertTrue(hub.reserve(c, 3, now), "a failed upgrade frees its place");
+
+    // c's client went away before its connection opened: its place is freed after the TTL
+    Connection d = of(hub, "dan");
+    assertFalse(hub.reserve(d, 3, now + Hub.RESERVATION_TTL_MS));
+    assertTrue(hub.reserve(d, 3, now + Hub.RESERVATION_TTL_MS + 1));
   }
 
   @Test
