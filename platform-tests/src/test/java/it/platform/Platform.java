@@ -226,4 +226,32 @@ final class Platform {
       LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
     }
   }
+
+  /**
+   * One command of redis-cli against the platform's Redis (observing from outside what the sidecars
+   * stored); its answer, trimmed.
+   */
+  static String redis(String... command) {
+    List<String> line =
+        new java.util.ArrayList<>(List.of("redis-cli", "--no-raw", "-p", redisPort()));
+    line.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("redis-cli " + command[0] + " failed: " + out);
+      }
+      // --no-raw: integers as "(integer) 5", strings quoted
+      return out.replaceFirst("^\\(integer\\) ", "");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String redisPort() {
+    return System.getenv().getOrDefault("TODO_REDIS_PORT", "6379");
+  }
 }

@@ -141,6 +141,13 @@ class RecurringIT {
       assertEquals("PT15M", second.getJsonArray("reminders").getJsonObject(0).getString("before"));
       assertEquals("FREQ=DAILY", second.getJsonObject("recurrence").getString("rule"));
 
+      // the sequence guard's record of each task of the series is kept 30 days after its last
+      // event (past Kafka's retention no redelivery can need it), not for ever
+      long ttl =
+          Long.parseLong(Platform.redis("TTL", "recurring-service||applied|task|" + seriesId));
+      long month = Duration.ofDays(30).toSeconds();
+      assertTrue(ttl > month - 120 && ttl <= month, "kept 30 days, not " + ttl + " s");
+
       // the same occurrence completed again (reopened first, so a second completed event exists)
       assertEquals(200, api.call("POST", "/tasks/" + seriesId + "/reopen", null).statusCode());
       complete(seriesId);

@@ -280,51 +280,32 @@ class RemindersIT {
     String stateKey = "notification-service||applied|task|" + id;
     long month = Duration.ofDays(30).toSeconds();
     awaitStatus(reminder, "scheduled");
-    assertEquals(-1, Long.parseLong(redis("TTL", stateKey)), "open: kept for good");
+    assertEquals(-1, Long.parseLong(Platform.redis("TTL", stateKey)), "open: kept for good");
 
     assertEquals(200, api.call("POST", "/tasks/" + id + "/complete", null).statusCode());
     awaitStatus(reminder, "cancelled");
-    long ttl = Long.parseLong(redis("TTL", stateKey));
+    long ttl = Long.parseLong(Platform.redis("TTL", stateKey));
     assertTrue(ttl > month - 120 && ttl <= month, "completed: kept 30 days, not " + ttl + " s");
 
     assertEquals(200, api.call("POST", "/tasks/" + id + "/reopen", null).statusCode());
     awaitStatus(reminder, "scheduled");
-    assertEquals(-1, Long.parseLong(redis("TTL", stateKey)), "reopened: kept for good again");
+    assertEquals(
+        -1, Long.parseLong(Platform.redis("TTL", stateKey)), "reopened: kept for good again");
 
     assertEquals(204, api.call("DELETE", "/tasks/" + id, null).statusCode());
     awaitStatus(reminder, "cancelled");
-    ttl = Long.parseLong(redis("TTL", stateKey));
+    ttl = Long.parseLong(Platform.redis("TTL", stateKey));
     assertTrue(ttl > month - 120 && ttl <= month, "deleted: kept 30 days, not " + ttl + " s");
 
     // the 30 days are over
-    assertEquals("1", redis("EXPIRE", stateKey, "1"));
+    assertEquals("1", Platform.redis("EXPIRE", stateKey, "1"));
     Platform.awaitTrue(
-        Duration.ofSeconds(10), "the state to expire", () -> "0".equals(redis("EXISTS", stateKey)));
+        Duration.ofSeconds(10),
+        "the state to expire",
+        () -> "0".equals(Platform.redis("EXISTS", stateKey)));
     assertEquals("none", statusOf(reminder));
-    String index = redis("HGET", "notification-service||reminders|" + api.user, "data");
+    String index = Platform.redis("HGET", "notification-service||reminders|" + api.user, "data");
     assertFalse(index.contains(reminder), "the index still holds the forgotten reminder: " + index);
-  }
-
-  /** One command of redis-cli against the platform's Redis; its answer, trimmed. */
-  private static String redis(String... command) {
-    List<String> line = new ArrayList<>(List.of("redis-cli", "--no-raw", "-p", redisPort()));
-    line.addAll(List.of(command));
-    try {
-      Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes()).trim();
-      assertEquals(0, p.waitFor(), "redis-cli " + command[0] + ": " + out);
-      // --no-raw: integers as "(integer) 5", strings quoted
-      return out.replaceFirst("^\\(integer\\) ", "");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String redisPort() {
-    return System.getenv().getOrDefault("TODO_REDIS_PORT", "6379");
   }
 
   @Test

@@ -11,6 +11,7 @@ import com.todo.events.CloudEvent;
 import com.todo.events.EventType;
 import com.todo.events.Topic;
 import com.todo.recurring.domain.Series;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -18,6 +19,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.io.StringReader;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +73,35 @@ public class SeriesService {
   @Inject
   @ConfigProperty(name = "recurring.task-service.app-id", defaultValue = "task-service")
   String taskService;
+
+  /**
+   * How long the sequence guard's record of a task ({@code applied|task|<taskId>}, one per task of
+   * a series: the template and every occurrence) is kept after the last event applied to it. It
+   * only orders and de-duplicates that task's events, and past Kafka's 7-day retention of {@code
+   * task-events} no redelivery of one can arrive: a later event, with a higher sequence, applies as
+   * to a task seen for the first time. At least {@link #MIN_APPLIED_TTL}.
+   */
+  @Inject
+  @ConfigProperty(name = "recurring.applied.ttl", defaultValue = "P30D")
+  Duration appliedTtl;
+
+  static final Duration MIN_APPLIED_TTL = Duration.ofDays(8);
+
+  @PostConstruct
+  void start() {
+    if (appliedTtl == null || appliedTtl.compareTo(MIN_APPLIED_TTL) < 0) {
+      LOG.warning(
+          () ->
+              "recurring.applied.ttl "
+                  + appliedTtl
+                  + " is shorter than "
+                  + MIN_APPLIED_TTL
+                  + " (Kafka keeps task-events 7 days): "
+                  + MIN_APPLIED_TTL
+                  + " is used");
+      appliedTtl = MIN_APPLIED_TTL;
+    }
+  }
 
   Clock clock = Clock.systemUTC();
 
@@ -135,7 +166,8 @@ public class SeriesService {
                     return changed ? series : null;
                   });
           return JSON.createObjectBuilder().add("seriesId", seriesId).build();
-        });
+        },
+        (before, after) -> appliedTtl.toSeconds());
     // also when the guard found the event applied before: what it decided may not be carried out
     carryOut(ran[0] ? seen[0] : find(seriesId).orElse(null));
   }
