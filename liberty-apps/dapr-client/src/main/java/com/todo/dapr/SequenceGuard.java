@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,29 @@ public class SequenceGuard {
     long AS_IT_WAS = 0;
     long FOREVER = -1;
 
+    /**
+     * The shortest lifetime a record may have: past Kafka's 7-day retention of the topics, no
+     * redelivery of an event can arrive to find its record gone and be applied again.
+     */
+    Duration MIN = Duration.ofDays(8);
+
     long ttlSeconds(JsonObject before, JsonObject after);
+
+    /** {@code configured}, or {@link #MIN} (with a warning naming {@code setting}) if shorter. */
+    static Duration atLeastMin(String setting, Duration configured) {
+      if (configured != null && configured.compareTo(MIN) >= 0) return configured;
+      LOG.warning(
+          () ->
+              setting
+                  + " "
+                  + configured
+                  + " is shorter than "
+                  + MIN
+                  + " (Kafka keeps events 7 days): "
+                  + MIN
+                  + " is used");
+      return MIN;
+    }
   }
 
   public enum Result {

@@ -83,15 +83,13 @@ public class ReminderService {
   /**
    * How long a closed (completed or deleted) task's reminders are kept after its last change: the
    * history {@code GET /api/v1/reminders} shows, and the sequence guard's record of the task. Then
-   * its state expires and the user's index forgets it. At least {@link #MIN_HISTORY}: past Kafka's
-   * 7-day retention of {@code task-events}, no redelivery of its events can arrive to find the
-   * guard's record gone.
+   * its state expires and the user's index forgets it. At least {@link SequenceGuard.Lifetime#MIN}:
+   * past Kafka's 7-day retention of {@code task-events}, no redelivery of its events can arrive to
+   * find the guard's record gone.
    */
   @Inject
   @ConfigProperty(name = "reminders.history", defaultValue = "P30D")
   Duration history;
-
-  static final Duration MIN_HISTORY = Duration.ofDays(8);
 
   Clock clock = Clock.systemUTC();
 
@@ -152,18 +150,7 @@ public class ReminderService {
 
   @PostConstruct
   void start() {
-    if (history == null || history.compareTo(MIN_HISTORY) < 0) {
-      LOG.warning(
-          () ->
-              "reminders.history "
-                  + history
-                  + " is shorter than "
-                  + MIN_HISTORY
-                  + " (Kafka keeps task-events 7 days): "
-                  + MIN_HISTORY
-                  + " is used");
-      history = MIN_HISTORY;
-    }
+    history = SequenceGuard.Lifetime.atLeastMin("reminders.history", history);
     if (metrics != null && metrics.isResolvable()) {
       groupsCounter = metrics.get().counter(GROUPS_METRIC);
       firingsCounter = metrics.get().counter(FIRINGS_METRIC);

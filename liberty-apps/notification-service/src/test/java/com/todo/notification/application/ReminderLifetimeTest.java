@@ -61,6 +61,6 @@ class ReminderLifetimeTest {
   void aHistoryShorterThanKafkasRetentionIsRaisedToItsMinimum() {
     service.history = Duration.ofDays(1);
     service.start();
-    assertEquals(ReminderService.MIN_HISTORY, service.history);
+    assertEquals(Lifetime.MIN, service.history);
   }
 }

@@ -79,28 +79,15 @@ public class SeriesService {
    * a series: the template and every occurrence) is kept after the last event applied to it. It
    * only orders and de-duplicates that task's events, and past Kafka's 7-day retention of {@code
    * task-events} no redelivery of one can arrive: a later event, with a higher sequence, applies as
-   * to a task seen for the first time. At least {@link #MIN_APPLIED_TTL}.
+   * to a task seen for the first time. At least {@link SequenceGuard.Lifetime#MIN}.
    */
   @Inject
   @ConfigProperty(name = "recurring.applied.ttl", defaultValue = "P30D")
   Duration appliedTtl;
 
-  static final Duration MIN_APPLIED_TTL = Duration.ofDays(8);
-
   @PostConstruct
   void start() {
-    if (appliedTtl == null || appliedTtl.compareTo(MIN_APPLIED_TTL) < 0) {
-      LOG.warning(
-          () ->
-              "recurring.applied.ttl "
-                  + appliedTtl
-                  + " is shorter than "
-                  + MIN_APPLIED_TTL
-                  + " (Kafka keeps task-events 7 days): "
-                  + MIN_APPLIED_TTL
-                  + " is used");
-      appliedTtl = MIN_APPLIED_TTL;
-    }
+    appliedTtl = SequenceGuard.Lifetime.atLeastMin("recurring.applied.ttl", appliedTtl);
   }
 
   Clock clock = Clock.systemUTC();
