@@ -614,9 +614,9 @@ public class ReminderService {
   /** The user's reminders with {@code status} (all when null), by instant then id. */
   public List<View> list(String user, ReminderStatus status) {
     Optional<StateEntry> stored = sidecar.getState(indexKey(user));
-    ReminderIndex index = stored.map(e -> ReminderIndex.parse(e.json())).orElse(null);
+    ReminderIndex index = indexOf(stored);
     List<View> views = new ArrayList<>();
-    if (index == null || index.size() == 0) return views;
+    if (index.size() == 0) return views;
     Set<String> taskIds = index.taskIds();
     Set<String> existing = new LinkedHashSet<>();
     List<String> keys = taskIds.stream().map(ReminderService::taskKey).toList();
@@ -773,8 +773,7 @@ public class ReminderService {
     String key = indexKey(t.userId());
     for (int attempt = 1; attempt <= 3; attempt++) {
       Optional<StateEntry> stored = sidecar.getState(key);
-      ReminderIndex index =
-          stored.map(e -> ReminderIndex.parse(e.json())).orElseGet(ReminderIndex::empty);
+      ReminderIndex index = indexOf(stored);
       List<String> ids = t.reminders().stream().map(Reminder::id).toList();
       boolean changed = index.add(t.taskId(), ids) | added;
       if (index.dueForCheck()) changed |= forgetGone(index);
@@ -806,9 +805,10 @@ public class ReminderService {
   }
 
   private ReminderIndex readIndex(String user) {
-    return sidecar
-        .getState(indexKey(user))
-        .map(e -> ReminderIndex.parse(e.json()))
-        .orElseGet(ReminderIndex::empty);
+    return indexOf(sidecar.getState(indexKey(user)));
+  }
+
+  private static ReminderIndex indexOf(Optional<StateEntry> stored) {
+    return stored.map(e -> ReminderIndex.parse(e.json())).orElseGet(ReminderIndex::empty);
   }
 }
