@@ -385,6 +385,11 @@ EOF
   # a flight recording while a benchmark runs (docs/performance.md, "Profiling a service")
   local extra_var="TODO_JVM_OPTIONS_${svc//-/_}"
   if [ -n "${!extra_var:-}" ]; then printf '%s\n' "${!extra_var}" >>"$dir/jvm.options"; fi
+  # The key inline (one line: Liberty's PEM parser drops the line breaks anyway), as in Kubernetes,
+  # not mp.jwt.verify.publickey.location: with a key file and tokens that name a key (kid), Liberty
+  # 26.0.0.3 reads and parses the file again at every token it has not cached and keeps each copy
+  # for 10 minutes, scanning them all at the next: with more users than its token cache holds,
+  # task-service's heap fills and it slows to a crawl (docs/performance.md, session 18).
   # mpTelemetry as in Kubernetes (kustomize/components/liberty-service), but nothing is exported:
   # every request, delivery and job callback has a span, so the events carry task-service's
   # traceparent and messages.log (JSON, as the containers' console) the span's ext_traceId; a
@@ -396,7 +401,7 @@ DAPR_HTTP_PORT=$dapr_port
 DAPR_API_TOKEN=$DAPR_API_TOKEN
 APP_API_TOKEN=$APP_API_TOKEN
 MP_JWT_VERIFY_ISSUER=$JWT_ISSUER
-MP_JWT_VERIFY_PUBLICKEY_LOCATION=file:$DEV/secrets/jwt-public.pem
+MP_JWT_VERIFY_PUBLICKEY=$(tr -d '\r\n' <"$DEV/secrets/jwt-public.pem")
 DB_HOST=127.0.0.1
 DB_PORT=$PG_PORT
 DB_NAME=$PG_DB
