@@ -223,7 +223,8 @@ public class ReminderService {
       }
       added = true;
     }
-    index(stored, added);
+    // reminders already in the task's state were indexed before their event was acknowledged
+    if (added) index(stored);
     runAll(stored, jobs);
     publishPending(key, stored);
   }
@@ -763,21 +764,19 @@ public class ReminderService {
   }
 
   /**
-   * Adds the task's reminder ids to its user's index, where they are not yet; when the index has
-   * grown enough, forgets the tasks whose state is gone. With {@code added} (reminders new to the
-   * task's state) the index is written even if it holds them already: the new ETag makes a
-   * concurrent check that read the task's state as gone (expired, now recreated) read again rather
-   * than forget it.
+   * Adds the task's reminder ids to its user's index (called when reminders new to the task's state
+   * were added); when the index has grown enough, forgets the tasks whose state is gone. The index
+   * is written even if it holds them already: the new ETag makes a concurrent check that read the
+   * task's state as gone (expired, now recreated) read again rather than forget it.
    */
-  private void index(TaskReminders t, boolean added) {
+  private void index(TaskReminders t) {
     String key = indexKey(t.userId());
+    List<String> ids = t.reminders().stream().map(Reminder::id).toList();
     for (int attempt = 1; attempt <= 3; attempt++) {
       Optional<StateEntry> stored = sidecar.getState(key);
       ReminderIndex index = indexOf(stored);
-      List<String> ids = t.reminders().stream().map(Reminder::id).toList();
-      boolean changed = index.add(t.taskId(), ids) | added;
-      if (index.dueForCheck()) changed |= forgetGone(index);
-      if (!changed) return;
+      index.add(t.taskId(), ids);
+      if (index.dueForCheck()) forgetGone(index);
       boolean written =
           stored.isPresent()
               ? sidecar.saveState(key, index.toJson(), stored.get().etag(), false)
