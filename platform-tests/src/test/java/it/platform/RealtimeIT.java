@@ -425,7 +425,28 @@ class RealtimeIT {
       for (int i = 0; i < resumed.size(); i++) {
         List<String> got = new ArrayList<>();
         for (int k = 0; k < created.size(); k++) {
-          JsonObject f = resumed.get(i).next();
+          Client c = resumed.get(i);
+          String text = c.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+          if (text == null) {
+            fail(
+                "resume "
+                    + i
+                    + " of "
+                    + resumed.size()
+                    + ": no frame within "
+                    + WAIT
+                    + " after "
+                    + got.size()
+                    + " of "
+                    + created.size()
+                    + " (closed: "
+                    + (c.closed.isDone() ? c.closed.getNow(null) : "no")
+                    + "); got "
+                    + got
+                    + ", created "
+                    + created);
+          }
+          JsonObject f = Platform.json(text);
           assertEquals("com.todo.task.created.v1", f.getString("type"), "resume " + i + ": " + f);
           got.add(f.getJsonObject("data").getString("id"));
         }
