@@ -90,8 +90,12 @@ class RealtimeIT {
       return null;
     }
 
+    /** What ended the connection without a close frame (onError), if anything. */
+    volatile Throwable error;
+
     @Override
     public void onError(WebSocket ws, Throwable error) {
+      this.error = error;
       closed.complete(-1);
     }
 
@@ -441,6 +445,7 @@ class RealtimeIT {
                     + created.size()
                     + " (closed: "
                     + (c.closed.isDone() ? c.closed.getNow(null) : "no")
+                    + (c.error == null ? "" : ", error: " + c.error)
                     + "); got "
                     + got
                     + ", created "

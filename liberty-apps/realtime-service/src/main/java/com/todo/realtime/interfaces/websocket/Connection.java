@@ -316,6 +316,7 @@ public final class Connection extends Endpoint {
       closed = true;
       queue.clear();
     }
+    LOG.info(() -> "a connection of " + user + " is closed with " + code.getCode() + ": " + reason);
     registry.remove(this);
     registry.closedByServer(code.getCode());
     registry.close(() -> close(code, reason));
