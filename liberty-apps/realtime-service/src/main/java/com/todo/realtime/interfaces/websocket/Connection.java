@@ -177,7 +177,6 @@ public final class Connection extends Endpoint {
     // the opening frames (at most the pending set, the log and what came meanwhile) are bounded
     // by those, not by the queue's limit: a resume of 1,000 missed events is not "behind"
     if (held == null && queue.size() >= maxQueued) {
-      LOG.info(() -> "a connection of " + user + " is " + maxQueued + " frames behind: closed");
       closeLater(TRY_AGAIN_LATER, "too far behind, resume with after");
       return;
     }

@@ -174,10 +174,8 @@ public class Connections {
             continue;
           }
           switch (c.check(now, pingInterval.toMillis(), stallLimit.toMillis())) {
-            case BEHIND -> {
-              LOG.info(() -> "a connection of " + c.user + " is too far behind: closed");
-              c.closeLater(Connection.TRY_AGAIN_LATER, "too far behind, resume with after");
-            }
+            case BEHIND ->
+                c.closeLater(Connection.TRY_AGAIN_LATER, "too far behind, resume with after");
             case DEAD -> c.closeLater(CloseCodes.GOING_AWAY, "no answer to pings");
             case OK -> {}
           }
