@@ -70,15 +70,9 @@ public final class ReminderIndex {
     return taskOfReminder.size();
   }
 
-  /**
-   * Adds the reminders of a task.
-   *
-   * @return true when one was not indexed yet
-   */
-  public boolean add(String taskId, Collection<String> reminderIds) {
-    boolean changed = false;
-    for (String id : reminderIds) changed |= taskOfReminder.putIfAbsent(id, taskId) == null;
-    return changed;
+  /** Adds the reminders of a task; one indexed already keeps its task. */
+  public void add(String taskId, Collection<String> reminderIds) {
+    for (String id : reminderIds) taskOfReminder.putIfAbsent(id, taskId);
   }
 
   /** True when the index has grown enough since its last check to be checked for gone tasks. */
