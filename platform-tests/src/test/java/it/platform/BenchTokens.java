@@ -14,10 +14,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Tokens for the benchmarks' users, signed here as {@code ./dev token} signs them (make_token in
- * platform/lib/components.sh: RS256 with {@code .dev/secrets/jwt-private.pem}, the same claims,
- * valid 12 hours). {@code ./dev token} is a shell process per user, about a second each on the busy
- * 2-core machine: the full run's ~370 users took minutes before a phase could start.
+ * Tokens for the benchmarks' users (and for the audience test), signed here as {@code ./dev token}
+ * signs them (make_token in platform/lib/components.sh: RS256 with {@code
+ * .dev/secrets/jwt-private.pem}, the same claims, valid 12 hours). {@code ./dev token} is a shell
+ * process per user, about a second each on the busy 2-core machine: the full run's ~370 users took
+ * minutes before a phase could start.
  */
 final class BenchTokens {
   private BenchTokens() {}
@@ -28,7 +29,20 @@ final class BenchTokens {
   private static PrivateKey key;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  static synchronized String token(String user) {
+  static String token(String user) {
+    return token(user, "todo-api");
+  }
+
+  /** A token for another audience ({@code aud} left out when null), as the audience test needs. */
+  static String token(String user, String audience) {
+    return token(user, audience, java.time.Instant.now().plusSeconds(43200));
+  }
+
+  /**
+   * A token that expires at {@code expiresAt} (in the past for an expired one), issued 10 minutes
+   * before it or now, whichever is earlier.
+   */
+  static synchronized String token(String user, String audience, java.time.Instant expiresAt) {
     try {
       if (key == null) {
         String pem =
@@ -39,16 +53,23 @@ final class BenchTokens {
             KeyFactory.getInstance("RSA")
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
       }
-      long now = System.currentTimeMillis() / 1000;
+      long exp = expiresAt.getEpochSecond();
+      long iat = Math.min(System.currentTimeMillis() / 1000, exp - 600);
       byte[] jti = new byte[12];
       RANDOM.nextBytes(jti);
       String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"dev\"}");
       String payload =
           b64(
               String.format(
-                  "{\"iss\":\"%s\",\"aud\":\"todo-api\",\"sub\":\"%s\",\"upn\":\"%s\","
+                  "{\"iss\":\"%s\",%s\"sub\":\"%s\",\"upn\":\"%s\","
                       + "\"groups\":[\"user\"],\"iat\":%d,\"exp\":%d,\"jti\":\"%s\"}",
-                  ISSUER, user, user, now, now + 43200, HexFormat.of().formatHex(jti)));
+                  ISSUER,
+                  audience == null ? "" : "\"aud\":\"" + audience + "\",",
+                  user,
+                  user,
+                  iat,
+                  exp,
+                  HexFormat.of().formatHex(jti)));
       Signature rsa = Signature.getInstance("SHA256withRSA");
       rsa.initSign(key);
       rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
