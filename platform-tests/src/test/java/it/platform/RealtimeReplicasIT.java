@@ -7,13 +7,11 @@ import it.platform.RealtimeIT.Client;
 import jakarta.json.JsonObject;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -139,12 +137,9 @@ class RealtimeReplicasIT {
                   start.await();
                   try {
                     return RealtimeIT.connect(SECOND, api.token(), null);
-                  } catch (CompletionException e) {
-                    if (e.getCause() instanceof WebSocketHandshakeException h) {
-                      assertEquals(503, h.getResponse().statusCode(), "refused as over capacity");
-                      return null;
-                    }
-                    throw e;
+                  } catch (RealtimeIT.Refused e) {
+                    assertEquals(503, e.status, "refused as over capacity");
+                    return null;
                   }
                 }));
       }
@@ -171,11 +166,8 @@ class RealtimeReplicasIT {
           try {
             taken[0] = RealtimeIT.connect(SECOND, token, null);
             return true;
-          } catch (CompletionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException h
-                && h.getResponse().statusCode() == 503) {
-              return false;
-            }
+          } catch (RealtimeIT.Refused e) {
+            if (e.status == 503) return false;
             throw e;
           }
         });
