@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -192,12 +193,21 @@ public final class Connection extends Endpoint {
         return;
       }
       if (next == PING) {
+        // Liberty writes a ping on the calling thread, with no timeout (its sendPing is a blocking
+        // write, from the async remote too): to a client whose socket buffers are full it waits
+        // until the client reads, which one that stopped reading never does. It goes out on a
+        // thread of its own, the connection counted as sending meanwhile: neither the thread that
+        // queued it (the upkeep, a frame's completion) nor the deliveries to this connection wait
+        // on it, and a ping that waits past the stall limit makes the connection behind, as a
+        // frame that waits does.
+        sending = true;
+        sendingSince = System.currentTimeMillis();
         try {
-          session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
-        } catch (Exception e) {
-          LOG.fine(() -> "a ping to " + user + " failed: " + e);
+          registry.ping(this::ping);
+        } catch (RejectedExecutionException e) {
+          sending = false; // the service is stopping
         }
-        continue;
+        return;
       }
       sending = true;
       sentSincePong = true;
@@ -220,6 +230,19 @@ public final class Connection extends Endpoint {
         closeLater(TRY_AGAIN_LATER, "too far behind, resume with after");
         return;
       }
+    }
+  }
+
+  /** Sends the ping at the head of the queue (on the pings' thread), then what came after it. */
+  private void ping() {
+    try {
+      session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+    } catch (Exception e) {
+      LOG.fine(() -> "a ping to " + user + " failed: " + e);
+    }
+    synchronized (this) {
+      sending = false;
+      sendNext();
     }
   }
 

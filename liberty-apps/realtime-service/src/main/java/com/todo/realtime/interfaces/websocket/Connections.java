@@ -67,8 +67,17 @@ public class Connections {
    */
   static final int CLOSE_THREADS = 8;
 
+  /**
+   * The pings' threads: Liberty writes a ping on the thread that sends it, with no timeout, and to
+   * a client that stopped reading with its socket buffers full that write waits until the
+   * connection is gone. The connection is closed as behind once its ping has waited for the stall
+   * limit; the ping's thread is free once Liberty has closed the socket.
+   */
+  static final int PING_THREADS = 8;
+
   @Resource ManagedThreadFactory threads;
   private ExecutorService closes;
+  private ExecutorService pings;
 
   @Inject Instance<MetricRegistry> metrics;
 
@@ -96,10 +105,12 @@ public class Connections {
     limit = limitFor(maxConnections, Runtime.getRuntime().maxMemory());
     LOG.info(() -> "at most " + limit + " connections on this instance");
     closes = Executors.newFixedThreadPool(CLOSE_THREADS, threads);
+    pings = Executors.newFixedThreadPool(PING_THREADS, threads);
     hub =
         new Hub(
             executor,
             closes,
+            pings,
             code -> {
               if (registry != null)
                 registry.counter(CLOSED_METRIC, new Tag("code", Integer.toString(code))).inc();
@@ -112,6 +123,7 @@ public class Connections {
   void stop() {
     if (upkeep != null) upkeep.cancel(false);
     if (closes != null) closes.shutdownNow();
+    if (pings != null) pings.shutdownNow();
   }
 
   /** The plain registry the connections use from the container's threads. */

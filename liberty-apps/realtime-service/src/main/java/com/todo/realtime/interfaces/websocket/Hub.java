@@ -23,17 +23,20 @@ final class Hub {
 
   private final Executor executor;
   private final Executor closes;
+  private final Executor pings;
   private final Consumer<Integer> closedByServer;
 
   /**
    * @param closes where the server's closes run: each can wait seconds for a client that reads
    *     nothing, so they run a few at a time, never on all the threads that serve requests
+   * @param pings where pings are written: each can wait as long as its client reads nothing
    * @param closedByServer told the close code of each connection the server closes (too far behind,
    *     token expired, no answer to pings), for the metric
    */
-  Hub(Executor executor, Executor closes, Consumer<Integer> closedByServer) {
+  Hub(Executor executor, Executor closes, Executor pings, Consumer<Integer> closedByServer) {
     this.executor = executor;
     this.closes = closes;
+    this.pings = pings;
     this.closedByServer = closedByServer;
   }
 
@@ -107,6 +110,11 @@ final class Hub {
   /** Runs a close of a connection by the server (Session.close, which may block for seconds). */
   void close(Runnable close) {
     closes.execute(close);
+  }
+
+  /** Writes a ping (Liberty's blocking write, see {@link Connection}). */
+  void ping(Runnable ping) {
+    pings.execute(ping);
   }
 
   boolean has(String user) {

@@ -15,7 +15,7 @@ class ConnectionsTest {
 
   @Test
   void theCountFollowsAddsAndRemovesAndARemovalTwiceCountsOnce() {
-    Hub hub = new Hub(Runnable::run, Runnable::run, code -> {});
+    Hub hub = new Hub(Runnable::run, Runnable::run, Runnable::run, code -> {});
     Connection a = of(hub, "ann"), b = of(hub, "ann"), c = of(hub, "bob");
     hub.add(a);
     hub.add(b);
@@ -40,7 +40,7 @@ class ConnectionsTest {
    */
   @Test
   void upgradesLetInCountAgainstTheLimitUntilTheyOpenFailOrExpire() {
-    Hub hub = new Hub(Runnable::run, Runnable::run, code -> {});
+    Hub hub = new Hub(Runnable::run, Runnable::run, Runnable::run, code -> {});
     Connection open = of(hub, "ann"), a = of(hub, "ann"), b = of(hub, "bob"), c = of(hub, "cy");
     hub.add(open);
     long now = 1_000_000;
