@@ -16,11 +16,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @ResourceLock(value = PlatformLock.PLATFORM, mode = ResourceAccessMode.READ)
 class JwtAudienceIT {
 
-  /** A token signed with the local dev issuer's key; {@code aud} is left out when null. */
-  private static String token(String user, String audience) {
-    return BenchTokens.token(user, audience);
-  }
-
   private static int listTasks(String token) {
     return Platform.send(
             HttpRequest.newBuilder(URI.create(Platform.app("task-service") + "/api/v1/tasks"))
@@ -32,9 +27,10 @@ class JwtAudienceIT {
   @Test
   void onlyTokensForThisApisAudienceAreAccepted() throws Exception {
     String user = "aud-" + UUID.randomUUID();
-    assertEquals(200, listTasks(token(user, "todo-api")), "the same token with the audience");
-    assertEquals(401, listTasks(token(user, null)), "no audience");
-    assertEquals(401, listTasks(token(user, "another-api")), "another audience");
+    assertEquals(
+        200, listTasks(BenchTokens.token(user, "todo-api")), "the same token with the audience");
+    assertEquals(401, listTasks(BenchTokens.token(user, null)), "no audience");
+    assertEquals(401, listTasks(BenchTokens.token(user, "another-api")), "another audience");
     assertEquals(200, listTasks(new TaskApi(user).token()), "./dev token issues the audience");
   }
 }

@@ -222,7 +222,7 @@ class RealtimeIT {
   private static Client connect(URI uri, ClientEndpointConfig config) {
     Client c = new Client();
     try {
-      c.session = WEBSOCKETS.connectToServer(c, config, uri);
+      WEBSOCKETS.connectToServer(c, config, uri); // its onOpen keeps the session
       return c;
     } catch (DeploymentHandshakeException e) {
       throw new Refused(e.getHttpStatusCode(), e);

@@ -71,7 +71,10 @@ public class Connections {
    * The pings' threads: Liberty writes a ping on the thread that sends it, with no timeout, and to
    * a client that stopped reading with its socket buffers full that write waits until the
    * connection is gone. The connection is closed as behind once its ping has waited for the stall
-   * limit; the ping's thread is free once Liberty has closed the socket.
+   * limit, but Liberty's close does not end the socket while the client keeps it open (seen with a
+   * client reading nothing): the ping's thread stays taken until the socket ends, and past 8 such
+   * clients at once the others' pings wait their turn (their connections then closed as behind, and
+   * resumed).
    */
   static final int PING_THREADS = 8;
 
